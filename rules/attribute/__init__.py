@@ -1,0 +1,1 @@
+"""Rules that predict AttributeError (codes OO1xx)."""

@@ -1,0 +1,3 @@
+from oocheck.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The repo-wide class analyzer: index (collect → resolve → infer) and attribute lookup."""

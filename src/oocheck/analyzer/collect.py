@@ -1,0 +1,423 @@
+"""First pass over one module: the names it binds, its imports, its classes and their bindings.
+
+Purely syntactic; nothing here looks at another module. Resolution happens in `index.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ImportBinding, ModuleInfo
+
+_PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty"}
+_ABSTRACT_DECORATORS = {
+    "abstractmethod", "abc.abstractmethod", "abstractproperty", "abc.abstractproperty",
+    "abstractclassmethod", "abc.abstractclassmethod", "abstractstaticmethod", "abc.abstractstaticmethod",
+}
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def decorator_name(node: ast.expr) -> str | None:
+    return dotted_name(node.func if isinstance(node, ast.Call) else node)
+
+
+def target_names(target: ast.AST) -> Iterator[ast.Name]:
+    if isinstance(target, ast.Name):
+        yield target
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from target_names(target.value)
+
+
+def _handler_names(handler: ast.ExceptHandler) -> set[str]:
+    if handler.type is None:
+        return {"BaseException"}
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {(dotted_name(t) or "").split(".")[-1] for t in types}
+
+
+def resolve_relative(module: ModuleInfo, level: int, name: str | None) -> str:
+    """The absolute module name of `from .name import ...` written in `module`."""
+    if level == 0:
+        return name or ""
+    package = module.name.split(".") if module.is_package else module.name.split(".")[:-1]
+    if level > 1:
+        package = package[: len(package) - (level - 1)]
+    base = ".".join(package)
+    if name:
+        return f"{base}.{name}" if base else name
+    return base
+
+
+class ModuleCollector:
+    """Collects the top-level names, imports and classes of one module."""
+
+    def __init__(self, module: ModuleInfo) -> None:
+        self.module = module
+
+    def run(self) -> None:
+        self._block(self.module.tree.body, guarded=False)
+        for node in ast.walk(self.module.tree):
+            self._openness(node)
+
+    # -- module level -------------------------------------------------------------------------------
+    def _bind(self, name: str, node: ast.AST) -> None:
+        self.module.names.setdefault(name, node)
+        if self.module.names[name] is not node:
+            # Bound more than once at top level: keep a marker so that inference gives up on it.
+            self.module.names[name] = ast.Pass(lineno=getattr(node, "lineno", 1), col_offset=0)
+
+    def _block(self, body: list[ast.stmt], guarded: bool) -> None:
+        for stmt in body:
+            self._statement(stmt, guarded)
+
+    def _statement(self, stmt: ast.stmt, guarded: bool) -> None:
+        module = self.module
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._bind(stmt.name, stmt)
+            if stmt.name == "__getattr__":
+                module.open_reasons.append("defines a module-level __getattr__")
+            self._nested_classes(stmt, prefix=f"{stmt.name}.<locals>.")
+        elif isinstance(stmt, ast.ClassDef):
+            self._bind(stmt.name, stmt)
+            self._class(stmt, stmt.name)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    binding = ImportBinding(alias.name, None, stmt.lineno, guarded)
+                    self._bind(alias.asname, stmt)
+                    module.imports[alias.asname] = binding
+                else:
+                    top = alias.name.split(".")[0]
+                    self._bind(top, stmt)
+                    module.imports[top] = ImportBinding(top, None, stmt.lineno, guarded, bind_top=True)
+        elif isinstance(stmt, ast.ImportFrom):
+            source = resolve_relative(module, stmt.level, stmt.module)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    module.imports.setdefault(f"*{source}", ImportBinding(source, "*", stmt.lineno, guarded))
+                    continue
+                local = alias.asname or alias.name
+                self._bind(local, stmt)
+                module.imports[local] = ImportBinding(source, alias.name, stmt.lineno, guarded)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            catches = any(_handler_names(h) & _IMPORT_ERRORS for h in stmt.handlers)  # type: ignore[attr-defined]
+            self._block(stmt.body, guarded or catches)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                if handler.name:
+                    self._bind(handler.name, handler)
+                self._block(handler.body, guarded)
+            self._block(stmt.orelse, guarded)  # type: ignore[attr-defined]
+            self._block(stmt.finalbody, guarded)  # type: ignore[attr-defined]
+        elif isinstance(stmt, (ast.If, ast.While)):
+            self._names_in(stmt.test)
+            self._block(stmt.body, guarded)
+            self._block(stmt.orelse, guarded)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            for name in target_names(stmt.target):
+                self._bind(name.id, stmt)
+            self._block(stmt.body, guarded)
+            self._block(stmt.orelse, guarded)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    for name in target_names(item.optional_vars):
+                        self._bind(name.id, stmt)
+            self._block(stmt.body, guarded)
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                for name in target_names(target):
+                    self._bind(name.id, stmt)
+            self._names_in(stmt.value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None and isinstance(stmt.target, ast.Name):
+                self._bind(stmt.target.id, stmt)
+        elif isinstance(stmt, ast.AugAssign):
+            if isinstance(stmt.target, ast.Name):
+                self._bind(stmt.target.id, stmt)
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None)
+                    if isinstance(name, str):
+                        self._bind(name, stmt)
+                self._block(case.body, guarded)
+        elif type(stmt).__name__ == "TypeAlias":
+            target = getattr(stmt, "name", None)
+            if isinstance(target, ast.Name):
+                self._bind(target.id, stmt)
+        else:
+            self._names_in(stmt)
+
+    def _names_in(self, node: ast.AST) -> None:
+        """Walrus targets in an expression bind module names too."""
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                self._bind(sub.target.id, sub)
+
+    def _openness(self, node: ast.AST) -> None:
+        module = self.module
+        if isinstance(node, ast.Global):
+            for name in node.names:
+                module.names.setdefault(name, node)
+        elif isinstance(node, ast.Call):
+            callee = dotted_name(node.func)
+            if callee in {"globals", "vars", "locals"} and not node.args:
+                if "uses globals()/vars()" not in module.open_reasons:
+                    module.open_reasons.append("uses globals()/vars()")
+            elif callee and callee.split(".")[0] == "importlib" and callee.endswith("import_module"):
+                if "imports modules dynamically" not in module.open_reasons:
+                    module.open_reasons.append("imports modules dynamically")
+            elif callee == "setattr" and node.args and dotted_name(node.args[0]) in {"sys.modules"}:
+                module.open_reasons.append("sets attributes on sys.modules entries")
+        elif isinstance(node, ast.Subscript) and dotted_name(node.value) == "sys.modules":
+            if isinstance(node.ctx, ast.Store) and "writes sys.modules" not in module.open_reasons:
+                module.open_reasons.append("writes sys.modules")
+
+    def _nested_classes(self, node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                self._class(child, prefix + child.name)
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._nested_classes(child, f"{prefix}{child.name}.<locals>.")
+            else:
+                self._nested_classes(child, prefix)
+
+    # -- classes ------------------------------------------------------------------------------------
+    def _class(self, node: ast.ClassDef, qualname: str) -> ClassInfo:
+        info = ClassInfo(name=node.name, qualname=qualname, module=self.module, node=node)
+        info.decorators = [decorator_name(d) or "<expression>" for d in node.decorator_list]
+        self.module.classes.append(info)
+        ClassBodyCollector(info).run()
+        for stmt in node.body:
+            if isinstance(stmt, ast.ClassDef):
+                self._class(stmt, f"{qualname}.{stmt.name}")
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._nested_classes(stmt, f"{qualname}.{stmt.name}.<locals>.")
+        return info
+
+
+def first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    params = func.args.posonlyargs + func.args.args
+    return params[0].arg if params else None
+
+
+def method_kind(func: ast.FunctionDef | ast.AsyncFunctionDef) -> BindingKind:
+    names = {decorator_name(d) for d in func.decorator_list}
+    if "staticmethod" in names:
+        return BindingKind.STATICMETHOD
+    if "classmethod" in names or func.name in {"__init_subclass__", "__class_getitem__"}:
+        return BindingKind.CLASSMETHOD
+    if names & _PROPERTY_DECORATORS or any(n and n.endswith((".setter", ".getter", ".deleter")) for n in names):
+        return BindingKind.PROPERTY
+    return BindingKind.METHOD
+
+
+def is_abstract(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(decorator_name(d) in _ABSTRACT_DECORATORS for d in func.decorator_list)
+
+
+def _is_field_call(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Call) and (dotted_name(value.func) or "").split(".")[-1] in {
+        "field", "ib", "attrib",
+    }
+
+
+def _is_classvar(annotation: ast.expr) -> bool:
+    node = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return "ClassVar" in annotation.value
+    return (dotted_name(node) or "").split(".")[-1] == "ClassVar"
+
+
+class ClassBodyCollector:
+    """Bindings of one class: its body, and `self.x = ...` in its methods."""
+
+    def __init__(self, info: ClassInfo) -> None:
+        self.info = info
+        self.path = info.module.display_path
+        decorators = {d.split(".")[-1] for d in info.decorators}
+        info.is_dataclass = "dataclass" in decorators
+        info.is_attrs = bool(decorators & {"s", "attrs", "define", "frozen", "mutable"}) and any(
+            d.split(".")[0] in {"attr", "attrs"} or d in {"define", "frozen", "mutable"} for d in info.decorators
+        )
+
+    def _add(self, name: str, kind: BindingKind, node: ast.AST, class_level: bool,
+             method: str | None = None) -> None:
+        self.info.add(Binding(name, kind, self.path, getattr(node, "lineno", self.info.line),
+                              getattr(node, "col_offset", 0), class_level, method))
+
+    def run(self) -> None:
+        self._body(self.info.node.body)
+
+    def _body(self, body: list[ast.stmt]) -> None:
+        info = self.info
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                kind = method_kind(stmt)
+                self._add(stmt.name, kind, stmt, class_level=True)
+                if is_abstract(stmt):
+                    info.abstract_methods.add(stmt.name)
+                elif stmt.name in info.abstract_methods and kind is BindingKind.PROPERTY:
+                    pass  # a setter of an abstract property keeps it abstract
+                if stmt.name in {"__getattr__", "__getattribute__"}:
+                    info.open_reasons.append(f"defines {stmt.name}")
+                self._method(stmt, kind)
+            elif isinstance(stmt, ast.ClassDef):
+                self._add(stmt.name, BindingKind.NESTED_CLASS, stmt, class_level=True)
+            elif isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    for name in target_names(target):
+                        self._assign(name.id, stmt, stmt.value)
+                        if name.id == "__slots__":
+                            self._slots(stmt.value)
+            elif isinstance(stmt, ast.AnnAssign):
+                if isinstance(stmt.target, ast.Name):
+                    self._annotated(stmt.target.id, stmt)
+            elif isinstance(stmt, ast.AugAssign):
+                if isinstance(stmt.target, ast.Name):
+                    self._add(stmt.target.id, BindingKind.CLASS_VAR, stmt, class_level=True)
+            elif isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+                if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                    for name in target_names(stmt.target):
+                        self._add(name.id, BindingKind.CLASS_VAR, stmt, class_level=True)
+                if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                    for item in stmt.items:
+                        if item.optional_vars is not None:
+                            for name in target_names(item.optional_vars):
+                                self._add(name.id, BindingKind.CLASS_VAR, stmt, class_level=True)
+                self._body(stmt.body)
+                self._body(stmt.orelse if not isinstance(stmt, (ast.With, ast.AsyncWith)) else [])
+            elif isinstance(stmt, ast.Try):
+                self._body(stmt.body)
+                for handler in stmt.handlers:
+                    self._body(handler.body)
+                self._body(stmt.orelse)
+                self._body(stmt.finalbody)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self._add(local, BindingKind.CLASS_VAR, stmt, class_level=True)
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                    self._add(node.target.id, BindingKind.CLASS_VAR, node, class_level=True)
+                if (isinstance(node, ast.Call) and dotted_name(node.func) in {"locals", "vars"}
+                        and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                    info.open_reasons.append("writes its namespace through locals()/vars()")
+
+    def _assign(self, name: str, stmt: ast.stmt, value: ast.expr | None) -> None:
+        info = self.info
+        if info.is_attrs and _is_field_call(value):
+            self._add(name, BindingKind.FIELD, stmt, class_level=False)
+        elif info.is_dataclass and _is_field_call(value):
+            assert isinstance(value, ast.Call)
+            has_default = any(k.arg == "default" for k in value.keywords)
+            self._add(name, BindingKind.FIELD, stmt, class_level=has_default)
+        else:
+            self._add(name, BindingKind.CLASS_VAR, stmt, class_level=True)
+
+    def _annotated(self, name: str, stmt: ast.AnnAssign) -> None:
+        info = self.info
+        if _is_classvar(stmt.annotation):
+            if stmt.value is not None:
+                self._add(name, BindingKind.CLASS_VAR, stmt, class_level=True)
+            else:
+                self._add(name, BindingKind.ANNOTATION, stmt, class_level=False)
+        elif info.is_dataclass or info.is_attrs:
+            if stmt.value is None:
+                self._add(name, BindingKind.FIELD, stmt, class_level=False)
+            elif _is_field_call(stmt.value):
+                assert isinstance(stmt.value, ast.Call)
+                has_default = any(k.arg == "default" for k in stmt.value.keywords) and not info.is_attrs
+                self._add(name, BindingKind.FIELD, stmt, class_level=has_default)
+            else:
+                self._add(name, BindingKind.FIELD, stmt, class_level=not info.is_attrs)
+        elif stmt.value is not None:
+            self._add(name, BindingKind.CLASS_VAR, stmt, class_level=True)
+        else:
+            # NamedTuple fields and TypedDict keys are decided once the bases are known (index.py).
+            self._add(name, BindingKind.ANNOTATION, stmt, class_level=False)
+
+    def _slots(self, value: ast.expr) -> None:
+        elts: list[ast.expr] = []
+        if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+            elts = list(value.elts)
+        elif isinstance(value, ast.Dict):
+            elts = [k for k in value.keys if k is not None]
+        elif isinstance(value, ast.Constant):
+            elts = [value]
+        for elt in elts:
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                self._add(elt.value, BindingKind.SLOT, elt, class_level=True)
+
+    # -- methods ------------------------------------------------------------------------------------
+    def _method(self, func: ast.FunctionDef | ast.AsyncFunctionDef, kind: BindingKind) -> None:
+        info = self.info
+        if kind is BindingKind.STATICMETHOD:
+            return
+        receiver = first_param(func)
+        if receiver is None:
+            return
+        class_level = kind is BindingKind.CLASSMETHOD or func.name == "__new__"
+        # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
+        self._init_calls(func)
+        for node in ast.walk(func):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+                if isinstance(node.ctx, ast.Store):
+                    bkind = BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE
+                    self._add(node.attr, bkind, node, class_level=class_level, method=func.name)
+                elif node.attr == "__dict__" and not class_level:
+                    info.open_reasons.append(f"writes self.__dict__ in {func.name}()")
+            elif isinstance(node, ast.Call):
+                callee = dotted_name(node.func)
+                if callee in {"setattr", "object.__setattr__", "super().__setattr__"} and node.args:
+                    target = node.args[0]
+                    if isinstance(target, ast.Name) and target.id == receiver:
+                        name = node.args[1] if len(node.args) > 1 else None
+                        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                            self._add(name.value, BindingKind.INSTANCE, node, class_level=class_level,
+                                      method=func.name)
+                        else:
+                            info.open_reasons.append(f"setattr() with a computed name in {func.name}()")
+                elif callee == "vars" and node.args and dotted_name(node.args[0]) == receiver:
+                    info.open_reasons.append(f"writes vars({receiver}) in {func.name}()")
+                elif (isinstance(node.func, ast.Attribute) and node.func.attr == "__setattr__"
+                      and len(node.args) >= 2):
+                    name = node.args[-2]
+                    if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                        self._add(name.value, BindingKind.INSTANCE, node, class_level=class_level,
+                                  method=func.name)
+                    else:
+                        info.open_reasons.append(f"__setattr__ with a computed name in {func.name}()")
+
+    def _init_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        info = self.info
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            if node.func.attr != "__init__":
+                continue
+            owner = node.func.value
+            if isinstance(owner, ast.Call) and dotted_name(owner.func) == "super":
+                info.init_calls_super = True
+            else:
+                name = dotted_name(owner)
+                if name:
+                    info.init_calls.add(name)
+                else:
+                    info.init_is_dynamic = True

@@ -1,0 +1,148 @@
+"""Classes from outside the repo: builtins and the standard library, read by introspection.
+
+Only standard-library modules are imported (they are trusted, and their runtime `dir()` is the
+truth about their attributes, which stubs are not). Third-party packages are never imported:
+executing them is unsafe and they may not be installed; what comes from them stays unresolved,
+and a class built on an unresolved base is open.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import functools
+import importlib
+import inspect
+import io
+import sys
+import textwrap
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+# Importing these has side effects (opening a browser, printing, starting a GUI).
+_NEVER_IMPORT = frozenset({"antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle", "__main__"})
+STDLIB_MODULES: frozenset[str] = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+
+
+def is_stdlib(module: str) -> bool:
+    return module.split(".")[0] in STDLIB_MODULES
+
+
+@dataclass(eq=False)
+class ExternalClass:
+    """A class from builtins or the standard library, known by introspection."""
+
+    obj: type
+    class_attrs: frozenset[str]
+    instance_attrs: frozenset[str]
+    is_open: bool
+    mro_objs: tuple[type, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.obj.__name__
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.obj.__module__}.{self.obj.__qualname__}"
+
+    def __repr__(self) -> str:
+        return f"<ExternalClass {self.qualname}>"
+
+
+@functools.cache
+def import_stdlib(module: str) -> types.ModuleType | None:
+    """Import a standard-library module quietly; None when it is not one or cannot be imported."""
+    if not is_stdlib(module) or module.split(".")[0] in _NEVER_IMPORT:
+        return None
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            return importlib.import_module(module)
+    except BaseException:
+        return None
+
+
+def stdlib_object(module: str, attribute: str | None) -> Any:
+    """The runtime object `module.attribute` of the standard library, or None."""
+    mod = import_stdlib(module)
+    if mod is None:
+        return None
+    if attribute is None:
+        return mod
+    obj: Any = mod
+    for part in attribute.split("."):
+        try:
+            obj = getattr(obj, part)
+        except Exception:
+            return None
+    return obj
+
+
+def _overrides(cls: type, name: str) -> bool:
+    return any(name in vars(klass) for klass in cls.__mro__ if klass is not object)
+
+
+def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
+    """`self.x = ...` targets in the source of a pure-Python class; True when setattr is dynamic."""
+    try:
+        source = textwrap.dedent(inspect.getsource(klass))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return set(), False
+    names: set[str] = set()
+    dynamic = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            if isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}:
+                names.add(node.attr)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "setattr" and node.args
+              and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"):
+            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                names.add(str(node.args[1].value))
+            else:
+                dynamic = True
+        elif (isinstance(node, ast.Attribute) and node.attr == "__dict__"
+              and isinstance(node.value, ast.Name) and node.value.id == "self"):
+            dynamic = True
+    return names, dynamic
+
+
+@functools.cache
+def external_class(obj: type) -> ExternalClass:
+    """Describe a builtin or standard-library class."""
+    class_attrs = set(dir(obj))
+    instance_attrs: set[str] = set()
+    is_open = _overrides(obj, "__getattr__") or (
+        _overrides(obj, "__getattribute__") and obj.__getattribute__ is not object.__getattribute__
+    )
+    for klass in obj.__mro__:
+        if klass is object or klass.__module__ == "builtins":
+            continue
+        names, dynamic = _source_instance_attrs(klass)
+        instance_attrs |= names
+        is_open = is_open or dynamic
+    # An exception instance, a function ... may carry attributes set by C code: `dir` of the type
+    # already lists the descriptors for them.
+    return ExternalClass(
+        obj=obj,
+        class_attrs=frozenset(class_attrs),
+        instance_attrs=frozenset(instance_attrs),
+        is_open=is_open,
+        mro_objs=tuple(obj.__mro__),
+    )
+
+
+def builtin_object(name: str) -> Any:
+    return getattr(builtins, name, None)
+
+
+OBJECT = external_class(object)
+TYPE_ATTRS = frozenset(dir(type))
+MODULE_ATTRS = frozenset(dir(types.ModuleType)) | {
+    "__file__", "__path__", "__spec__", "__loader__", "__builtins__", "__cached__", "__annotations__",
+    "__package__", "__all__",
+}

@@ -1,0 +1,399 @@
+"""The repo-wide index: every module parsed, imports resolved, every class with its bases and MRO.
+
+Built completely before any rule runs (as pyflakes defers function bodies until a module is bound):
+an attribute can only be judged missing once every place that might bind it has been seen.
+"""
+
+from __future__ import annotations
+
+import abc
+import ast
+import enum
+import os
+import types
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from oocheck.analyzer import external
+from oocheck.analyzer.collect import ModuleCollector
+from oocheck.analyzer.external import ExternalClass, external_class
+from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ImportBinding, ModuleInfo
+from oocheck.analyzer.mro import MROError, c3_linearize
+from oocheck.analyzer.values import ClassObject, FunctionValue, ModuleValue, StdlibModule, Value
+from oocheck.discovery import SourceFile
+
+if TYPE_CHECKING:
+    from oocheck.analyzer.infer import AttributeAccess
+
+# Class decorators known not to add attributes that matter for attribute checks.
+_HARMLESS_DECORATORS = {"dataclass", "total_ordering", "final", "runtime_checkable", "unique", "verify",
+                        "dataclass_transform", "add_slots"}
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """A file that could not be read or parsed."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+
+@dataclass
+class RepoIndex:
+    modules: list[ModuleInfo] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    by_root: dict[Path, dict[str, ModuleInfo]] = field(default_factory=lambda: defaultdict(dict))
+    by_name: dict[str, list[ModuleInfo]] = field(default_factory=lambda: defaultdict(list))
+    classes: list[ClassInfo] = field(default_factory=list)
+    by_node: dict[int, ClassInfo] = field(default_factory=dict)
+    # Attribute names stored on receivers of unknown type, per import root: a hint that some object
+    # we could not follow gets that attribute from outside its class.
+    unknown_stores: dict[Path, set[str]] = field(default_factory=lambda: defaultdict(set))
+    accesses: list[AttributeAccess] = field(default_factory=list)
+    instantiated: set[int] = field(default_factory=set)  # ids of classes created by a direct `C(...)` call
+    _resolving: set[int] = field(default_factory=set)
+
+    # -- building -----------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None) -> RepoIndex:
+        index = cls()
+        for source in files:
+            index._add_file(source, (sources or {}).get(source.path))
+        for module in index.modules:
+            ModuleCollector(module).run()
+            for info in module.classes:
+                index.classes.append(info)
+                index.by_node[id(info.node)] = info
+        for info in index.classes:
+            index.resolve_class(info)
+        for info in index.classes:
+            for base in info.bases:
+                if isinstance(base, ClassInfo):
+                    base.subclasses.append(info)
+        from oocheck.analyzer.infer import infer_repo  # the inference needs the finished class table
+
+        infer_repo(index)
+        return index
+
+    def _add_file(self, source: SourceFile, data: bytes | None) -> None:
+        display = _display_path(source.path)
+        try:
+            if data is None:
+                if source.path.stat().st_size > MAX_FILE_BYTES:
+                    self.errors.append(ReadError(display, 1, 0, "file is larger than 10 MB; not checked"))
+                    return
+                data = source.path.read_bytes()
+            tree = ast.parse(data, filename=display)
+        except SyntaxError as exc:
+            detail = exc.msg or "invalid syntax"
+            self.errors.append(ReadError(display, exc.lineno or 1, max((exc.offset or 1) - 1, 0),
+                                         f"cannot parse: {detail}"))
+            return
+        except (ValueError, UnicodeDecodeError) as exc:  # null bytes, bad encodings
+            self.errors.append(ReadError(display, 1, 0, f"cannot decode: {exc}"))
+            return
+        except (RecursionError, MemoryError):
+            self.errors.append(ReadError(display, 1, 0, "cannot parse: nesting too deep"))
+            return
+        except OSError as exc:
+            self.errors.append(ReadError(display, 1, 0, f"cannot read: {exc.strerror or exc}"))
+            return
+        module = ModuleInfo(name=source.module, path=source.path, root=source.root, display_path=display,
+                            tree=tree, is_package=source.path.name == "__init__.py")
+        self.modules.append(module)
+        self.by_root[source.root].setdefault(source.module, module)
+        self.by_name[source.module].append(module)
+
+    # -- modules ------------------------------------------------------------------------------------
+    def find_module(self, name: str, near: ModuleInfo) -> ModuleInfo | None:
+        """The repo module `name` as imported from `near`: its own import root first."""
+        found = self.by_root.get(near.root, {}).get(name)
+        if found is not None:
+            return found
+        candidates = self.by_name.get(name, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def has_module(self, name: str, near: ModuleInfo) -> bool:
+        """True for a module of the repo, even one whose name is shared across import roots."""
+        return self.find_module(name, near) is not None or bool(self.by_name.get(name))
+
+    def import_value(self, module: ModuleInfo, binding: ImportBinding, depth: int = 0) -> Value:
+        target = binding.module
+        if binding.attribute is None:
+            found = self.find_module(target, module)
+            if found is not None:
+                return ModuleValue(found)
+            if self.has_module(target, module):
+                return None
+            if external.is_stdlib(target) and external.import_stdlib(target) is not None:
+                return StdlibModule(target)
+            return None
+        source = self.find_module(target, module)
+        if source is not None:
+            value = self.module_attribute(source, binding.attribute, depth + 1)
+            if value is None:
+                sub = self.find_module(f"{target}.{binding.attribute}", module)
+                if sub is not None:
+                    return ModuleValue(sub)
+            return value
+        if self.has_module(target, module):
+            return None
+        if external.is_stdlib(target):
+            return _runtime_value(external.stdlib_object(target, binding.attribute), f"{target}.{binding.attribute}")
+        return None
+
+    def module_attribute(self, module: ModuleInfo, name: str, depth: int = 0) -> Value:
+        """The value of `module.name` as far as it can be known statically."""
+        if depth > 20:
+            return None
+        node = module.names.get(name)
+        if node is None:
+            for key, binding in module.imports.items():
+                if key.startswith("*") and binding.attribute == "*":
+                    source = self.find_module(binding.module, module)
+                    if source is not None and source is not module and name in source.names:
+                        return self.module_attribute(source, name, depth + 1)
+            return None
+        return self._node_value(module, name, node, depth)
+
+    def _node_value(self, module: ModuleInfo, name: str, node: ast.AST, depth: int) -> Value:
+        if isinstance(node, ast.ClassDef):
+            info = self.by_node.get(id(node))
+            return ClassObject(info, exact=True) if info is not None else None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return FunctionValue(node, module)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            binding = module.imports.get(name)
+            return self.import_value(module, binding, depth) if binding is not None else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if isinstance(node.value, (ast.Name, ast.Attribute)) and depth < 20:
+                return self.static_value(module, node.value, depth + 1)
+        return None
+
+    def static_value(self, module: ModuleInfo, expr: ast.expr, depth: int = 0) -> Value:
+        """Evaluate a dotted name at module scope (bases, decorators, metaclasses, aliases)."""
+        if depth > 20:
+            return None
+        if isinstance(expr, ast.Name):
+            if expr.id in module.names:
+                return self.module_attribute(module, expr.id, depth + 1)
+            star = self._star_value(module, expr.id, depth)
+            if star is not None:
+                return star
+            return _runtime_value(external.builtin_object(expr.id), expr.id)
+        if isinstance(expr, ast.Attribute):
+            owner = self.static_value(module, expr.value, depth + 1)
+            return self.attribute_value(owner, expr.attr, module, depth + 1)
+        return None
+
+    def _star_value(self, module: ModuleInfo, name: str, depth: int) -> Value:
+        for key, binding in module.imports.items():
+            if not key.startswith("*"):
+                continue
+            source = self.find_module(binding.module, module)
+            if source is not None and source is not module and name in source.names:
+                return self.module_attribute(source, name, depth + 1)
+            if source is None and external.is_stdlib(binding.module):
+                obj = external.stdlib_object(binding.module, name)
+                if obj is not None:
+                    return _runtime_value(obj, f"{binding.module}.{name}")
+        return None
+
+    def attribute_value(self, owner: Value, attr: str, near: ModuleInfo, depth: int = 0) -> Value:
+        """The value of `owner.attr` when it is a module member or a nested class."""
+        if isinstance(owner, ModuleValue):
+            value = self.module_attribute(owner.module, attr, depth)
+            if value is None:
+                sub = self.find_module(f"{owner.module.name}.{attr}", owner.module)
+                if sub is not None:
+                    return ModuleValue(sub)
+            return value
+        if isinstance(owner, StdlibModule):
+            return _runtime_value(external.stdlib_object(owner.name, attr), f"{owner.name}.{attr}")
+        if isinstance(owner, ClassObject) and isinstance(owner.cls, ClassInfo):
+            for binding in owner.cls.bindings.get(attr, []):
+                if binding.kind is BindingKind.NESTED_CLASS:
+                    for candidate in owner.cls.module.classes:
+                        if candidate.qualname == f"{owner.cls.qualname}.{attr}":
+                            return ClassObject(candidate, exact=True)
+        return None
+
+    # -- classes ------------------------------------------------------------------------------------
+    def resolve_class(self, info: ClassInfo) -> None:
+        """Resolve bases, metaclass and MRO of `info` (and, first, of its bases)."""
+        if info.resolved:
+            return
+        key = id(info)
+        if key in self._resolving:
+            info.open_reasons.append("inherits from itself (cyclic inheritance)")
+            return
+        self._resolving.add(key)
+        try:
+            self._resolve_bases(info)
+            self._resolve_metaclass(info)
+            self._resolve_decorators(info)
+            self._compute_mro(info)
+            self._apply_special_kinds(info)
+        finally:
+            self._resolving.discard(key)
+            info.resolved = True
+
+    def _resolve_bases(self, info: ClassInfo) -> None:
+        for base_expr in info.node.bases:
+            expr = base_expr.value if isinstance(base_expr, ast.Subscript) else base_expr
+            value = self._class_scope_value(info, expr)
+            text = ast.unparse(base_expr)
+            if isinstance(value, ClassObject):
+                base = value.cls
+                if isinstance(base, ClassInfo):
+                    self.resolve_class(base)
+                    if base is info or "inherits from itself (cyclic inheritance)" in base.open_reasons:
+                        info.open_reasons.append("inherits from itself (cyclic inheritance)")
+                        continue
+                info.bases.append(base)
+                continue
+            special = _special_base(value, text)
+            if special == "NamedTuple":
+                info.is_namedtuple = True
+                info.bases.append(external_class(tuple))
+            elif special == "TypedDict":
+                info.is_typeddict = True
+                info.open_reasons.append("is a TypedDict (its instances are plain dicts)")
+                info.bases.append(external_class(dict))
+            else:
+                info.open_reasons.append(f"base {text} cannot be resolved")
+        if info.node.keywords:
+            for keyword in info.node.keywords:
+                if keyword.arg is None:
+                    info.open_reasons.append("bases given through **kwargs")
+
+    def _class_scope_value(self, info: ClassInfo, expr: ast.expr) -> Value:
+        """Value of a base expression: a sibling nested class first, then module scope."""
+        if isinstance(expr, ast.Name) and "." in info.qualname:
+            outer = info.qualname.rsplit(".", 1)[0]
+            for candidate in info.module.classes:
+                if candidate.qualname == f"{outer}.{expr.id}" and candidate is not info:
+                    return ClassObject(candidate, exact=True)
+            if "<locals>" in info.qualname and expr.id not in info.module.names:
+                return None
+        return self.static_value(info.module, expr)
+
+    def _resolve_metaclass(self, info: ClassInfo) -> None:
+        meta_expr = next((k.value for k in info.node.keywords if k.arg == "metaclass"), None)
+        metas: list[ClassRef] = []
+        if meta_expr is not None:
+            value = self.static_value(info.module, meta_expr)
+            if isinstance(value, ClassObject):
+                metas.append(value.cls)
+            else:
+                info.open_reasons.append(f"metaclass {ast.unparse(meta_expr)} cannot be resolved")
+        for base in info.bases:
+            if isinstance(base, ClassInfo):
+                if base.metaclass is not None:
+                    metas.append(base.metaclass)
+                info.is_abc = info.is_abc or base.is_abc
+                info.is_enum = info.is_enum or base.is_enum
+                info.is_protocol = info.is_protocol or base.is_protocol
+            else:
+                metas.append(external_class(type(base.obj)))
+        for meta in metas:
+            if isinstance(meta, ExternalClass):
+                if issubclass(meta.obj, abc.ABCMeta):
+                    info.is_abc = True
+                if issubclass(meta.obj, enum.EnumMeta):
+                    info.is_enum = True
+                if meta.obj is type or meta.obj.__module__ in {"abc", "enum", "typing", "typing_extensions"}:
+                    continue
+                if external.is_stdlib(meta.obj.__module__):
+                    continue
+                info.open_reasons.append(f"metaclass {meta.qualname} may add members")
+            else:
+                self.resolve_class(meta)
+                if any(isinstance(m, ExternalClass) and issubclass(m.obj, abc.ABCMeta) for m in meta.mro):
+                    info.is_abc = True
+                if meta_expr is not None:
+                    info.open_reasons.append(f"metaclass {meta.name} may add members")
+        if metas:
+            info.metaclass = metas[0]
+        for base in info.bases:
+            if isinstance(base, ExternalClass) and base.obj.__module__ in {"typing", "typing_extensions"} \
+                    and base.name == "Protocol":
+                info.is_protocol = True
+
+    def _resolve_decorators(self, info: ClassInfo) -> None:
+        for name in info.decorators:
+            parts = name.split(".")
+            if parts[-1] in _HARMLESS_DECORATORS or parts[0] in {"attr", "attrs"}:
+                continue
+            info.open_reasons.append(f"class decorator @{name} may add members")
+
+    def _compute_mro(self, info: ClassInfo) -> None:
+        bases: list[ClassRef] = list(info.bases) or [external.OBJECT]
+        base_mros: list[list[ClassRef]] = []
+        for base in bases:
+            if isinstance(base, ClassInfo):
+                base_mros.append(base.mro or [base, external.OBJECT])
+            else:
+                base_mros.append([external_class(k) for k in base.obj.__mro__])
+        try:
+            info.mro = c3_linearize(info, bases, base_mros)
+        except MROError:
+            info.open_reasons.append("its bases admit no consistent MRO")
+            info.mro = [info, *bases]
+
+    def _apply_special_kinds(self, info: ClassInfo) -> None:
+        if info.is_namedtuple:
+            for name, bindings in list(info.bindings.items()):
+                if any(b.kind is BindingKind.ANNOTATION for b in bindings):
+                    info.bindings[name] = [_field(b) for b in bindings]
+            for extra in ("_fields", "_field_defaults", "_asdict", "_replace", "_make", "__match_args__"):
+                info.add(Binding(extra, BindingKind.CLASS_VAR, info.path, info.line, 0, True))
+        if info.is_protocol:
+            for name, bindings in list(info.bindings.items()):
+                info.bindings[name] = [_field(b) if b.kind is BindingKind.ANNOTATION else b for b in bindings]
+        for klass in info.mro[1:]:
+            if isinstance(klass, ClassInfo):
+                info.abstract_methods |= {
+                    m for m in klass.abstract_methods
+                    if not any(m in k.bindings for k in info.mro[: info.mro.index(klass)]
+                               if isinstance(k, ClassInfo))
+                }
+
+
+def _field(binding: Binding) -> Binding:
+    return Binding(binding.name, BindingKind.FIELD, binding.path, binding.line, binding.col, True, None)
+
+
+def _special_base(value: Value, text: str) -> str | None:
+    del value
+    tail = text.split("[")[0].split(".")[-1]
+    return tail if tail in {"NamedTuple", "TypedDict"} else None
+
+
+def _runtime_value(obj: object, qualname: str) -> Value:
+    if obj is None:
+        return None
+    if isinstance(obj, type):
+        return ClassObject(external_class(obj), exact=True)
+    if isinstance(obj, types.ModuleType):
+        return StdlibModule(obj.__name__)
+    origin = getattr(obj, "__origin__", None)
+    if isinstance(origin, type):  # typing.List, typing.Dict ...
+        return ClassObject(external_class(origin), exact=True)
+    del qualname
+    return None
+
+
+def _display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+

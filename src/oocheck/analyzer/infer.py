@@ -1,0 +1,589 @@
+"""Light, flow-ordered inference of receivers, and the list of every attribute access in the repo.
+
+Each function body (and each module body) is walked once, statement by statement, with an
+environment from local names to abstract values (see `values.py`). Branches are walked on copies
+and merged: a name that differs between branches becomes unknown. Anything the walker cannot follow
+is unknown, and an unknown receiver is never judged.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from oocheck.analyzer.collect import dotted_name, first_param, method_kind
+from oocheck.analyzer.external import ExternalClass, external_class
+from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
+from oocheck.analyzer.values import (
+    ClassObject,
+    FunctionValue,
+    Instance,
+    ModuleValue,
+    StdlibModule,
+    SuperValue,
+    Value,
+)
+
+BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+_RAISES_HELPERS = {"raises", "assertRaises", "assertRaisesRegex", "suppress"}
+
+Env = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where code runs: a module body, a class body or a function."""
+
+    module: ModuleInfo
+    qualname: str
+    cls: ClassInfo | None = None  # the class whose method this is
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    self_name: str | None = None
+
+
+@dataclass(frozen=True)
+class AttributeAccess:
+    """One `receiver.attr` in the repo, with what the receiver was inferred to be."""
+
+    node: ast.Attribute
+    receiver: Value
+    store: bool
+    caught: frozenset[str]  # exceptions caught around it (try/except, pytest.raises, suppress)
+    guarded_names: frozenset[str]  # attributes tested with hasattr/getattr in the same scope
+    scope: Scope
+
+    @property
+    def attr(self) -> str:
+        return self.node.attr
+
+    @property
+    def via_self(self) -> bool:
+        value = self.node.value
+        return isinstance(value, ast.Name) and value.id == self.scope.self_name
+
+    def guarded_against(self, exception: str) -> bool:
+        return exception in self.caught or bool(self.caught & BROAD_EXCEPTIONS) or self.attr in self.guarded_names
+
+
+def infer_repo(index: RepoIndex) -> None:
+    """Walk every module; attach `accesses` to the index and record stores as bindings."""
+    accesses: list[AttributeAccess] = []
+    for module in index.modules:
+        walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses)
+        walker.walk_body(module.tree.body)
+        walker.run_deferred()
+    index.accesses = accesses
+    for access in accesses:
+        if access.store:
+            _record_store(index, access)
+
+
+def _record_store(index: RepoIndex, access: AttributeAccess) -> None:
+    receiver = access.receiver
+    node = access.node
+    path = access.scope.module.display_path
+    if isinstance(receiver, Instance) and isinstance(receiver.cls, ClassInfo):
+        if access.via_self and access.scope.cls is receiver.cls:
+            return  # already collected with the class
+        receiver.cls.add(Binding(node.attr, BindingKind.STORED_OUTSIDE, path, node.lineno, node.col_offset,
+                                 class_level=False, method=access.scope.qualname))
+    elif isinstance(receiver, ClassObject) and isinstance(receiver.cls, ClassInfo):
+        receiver.cls.add(Binding(node.attr, BindingKind.CLASS_STORED_OUTSIDE, path, node.lineno,
+                                 node.col_offset, class_level=True, method=None))
+    elif isinstance(receiver, ModuleValue):
+        receiver.module.attribute_stores.add(node.attr)
+    elif receiver is None:
+        index.unknown_stores[access.scope.module.root].add(node.attr)
+
+
+def _hasattr_names(body: list[ast.stmt] | list[ast.AST]) -> frozenset[str]:
+    names: set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in {"hasattr", "getattr", "delattr"} and len(node.args) >= 2
+                    and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+                names.add(node.args[1].value)
+    return frozenset(names)
+
+
+def _assigned_names(body: list[ast.stmt]) -> set[str]:
+    names: set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    names.add((alias.asname or alias.name).split(".")[0])
+    return names
+
+
+def _merge(envs: list[Env], keys: set[str] | None = None) -> Env:
+    """Names that agree in every branch keep their value; the others become unknown."""
+    if not envs:
+        return {}
+    first = envs[0]
+    merged: Env = {}
+    all_keys = set().union(*(e.keys() for e in envs)) if keys is None else keys
+    for key in all_keys:
+        values = [e.get(key, _MISSING) for e in envs]
+        merged[key] = first.get(key) if all(v == values[0] for v in values) and values[0] is not _MISSING else None
+    return merged
+
+
+_MISSING: Value = StdlibModule("<missing>")
+
+
+class FlowWalker:
+    """Walks one scope in execution order, recording attribute accesses."""
+
+    def __init__(self, index: RepoIndex, scope: Scope, env: Env, sink: list[AttributeAccess],
+                 locals_: set[str] | None = None, hasattr_names: frozenset[str] = frozenset()) -> None:
+        self.index = index
+        self.scope = scope
+        self.env = env
+        self.sink = sink
+        self.locals = locals_ or set()
+        self.caught: list[frozenset[str]] = []
+        self.hasattr_names = hasattr_names
+        self.deferred: list[tuple[ast.AST, Scope, Env]] = []
+
+    # -- entry points -------------------------------------------------------------------------------
+    def run_deferred(self) -> None:
+        while self.deferred:
+            node, scope, env = self.deferred.pop(0)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self._walk_function(node, scope, env)
+
+    def _walk_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, scope: Scope,
+                       outer: Env) -> None:
+        env: Env = dict(outer)
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                env[extra.arg] = None
+        for index_, param in enumerate(params):
+            env[param.arg] = self._param_value(param, index_, scope)
+        body: list[ast.stmt] = node.body if isinstance(node.body, list) else [ast.Expr(node.body)]
+        walker = FlowWalker(self.index, scope, env, self.sink, _assigned_names(body),
+                            _hasattr_names(body) | self.hasattr_names)
+        for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
+            self.eval(default)
+        walker.walk_body(body)
+        walker.run_deferred()
+
+    def _param_value(self, param: ast.arg, position: int, scope: Scope) -> Value:
+        if position == 0 and scope.self_name == param.arg and scope.cls is not None and scope.function:
+            kind = method_kind(scope.function)
+            if kind is BindingKind.CLASSMETHOD or scope.function.name == "__new__":
+                return ClassObject(scope.cls, exact=False)
+            return Instance(scope.cls, exact=False)
+        if param.annotation is not None:
+            return self.annotation_value(param.annotation)
+        return None
+
+    def annotation_value(self, annotation: ast.expr) -> Value:
+        """An instance of the annotated class, for a plain class annotation; unknown otherwise."""
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                parsed = ast.parse(annotation.value, mode="eval").body
+            except SyntaxError:
+                return None
+            annotation = parsed
+        if not isinstance(annotation, (ast.Name, ast.Attribute)):
+            return None
+        value = self.index.static_value(self.scope.module, annotation)
+        if isinstance(value, ClassObject):
+            if isinstance(value.cls, ExternalClass) and value.cls.obj in {object, type}:
+                return None
+            return Instance(value.cls, exact=False)
+        return None
+
+    # -- statements ---------------------------------------------------------------------------------
+    def walk_body(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        env = self.env
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in stmt.decorator_list:
+                self.eval(decorator)
+            env[stmt.name] = FunctionValue(stmt, self.scope.module) if not stmt.decorator_list else None
+            scope = Scope(self.scope.module, f"{self.scope.qualname}.{stmt.name}".lstrip("<module>."),
+                          function=stmt)
+            self.deferred.append((stmt, scope, dict(env)))
+        elif isinstance(stmt, ast.ClassDef):
+            self._class(stmt)
+        elif isinstance(stmt, ast.Assign):
+            value = self.eval(stmt.value)
+            for target in stmt.targets:
+                self.assign(target, value if len(stmt.targets) == 1 else None)
+        elif isinstance(stmt, ast.AnnAssign):
+            value = self.eval(stmt.value) if stmt.value is not None else None
+            if value is None and isinstance(stmt.target, ast.Name):
+                value = self.annotation_value(stmt.annotation)
+            if stmt.value is not None or not isinstance(stmt.target, ast.Name):
+                self.assign(stmt.target, value)
+            elif isinstance(stmt.target, ast.Name):
+                env[stmt.target.id] = value
+        elif isinstance(stmt, ast.AugAssign):
+            self.eval(stmt.value)
+            if isinstance(stmt.target, ast.Attribute):
+                self.eval(stmt.target, load_attr=True)
+            self.assign(stmt.target, None)
+        elif isinstance(stmt, (ast.Expr, ast.Return)):
+            if stmt.value is not None:
+                self.eval(stmt.value)
+        elif isinstance(stmt, ast.If):
+            self._if(stmt)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            self._loop(stmt)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self._try(stmt)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self._with(stmt)
+        elif isinstance(stmt, ast.Match):
+            self.eval(stmt.subject)
+            before = dict(env)
+            branches = []
+            for case in stmt.cases:
+                self.env = dict(before)
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None)
+                    if isinstance(name, str):
+                        self.env[name] = None
+                if case.guard is not None:
+                    self.eval(case.guard)
+                self.walk_body(case.body)
+                branches.append(self.env)
+            self.env = _merge([before, *branches])
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self._import(stmt)
+        elif isinstance(stmt, ast.Assert):
+            self.eval(stmt.test)
+            if stmt.msg is not None:
+                self.eval(stmt.msg)
+            self._narrow(stmt.test, env)
+        elif isinstance(stmt, ast.Raise):
+            if stmt.exc is not None:
+                self.eval(stmt.exc)
+            if stmt.cause is not None:
+                self.eval(stmt.cause)
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    env[target.id] = None
+                else:
+                    self.eval(target)
+        else:
+            for child in ast.iter_child_nodes(stmt):
+                if isinstance(child, ast.expr):
+                    self.eval(child)
+
+    def _class(self, stmt: ast.ClassDef) -> None:
+        for expr in [*stmt.decorator_list, *stmt.bases, *[k.value for k in stmt.keywords]]:
+            self.eval(expr)
+        info = self.index.by_node.get(id(stmt))
+        self.env[stmt.name] = ClassObject(info, exact=True) if info is not None else None
+        qualname = info.qualname if info is not None else stmt.name
+        body_scope = Scope(self.scope.module, qualname)
+        body_walker = FlowWalker(self.index, body_scope, dict(self.env), self.sink,
+                                 _assigned_names(stmt.body), self.hasattr_names)
+        for item in stmt.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for decorator in item.decorator_list:
+                    body_walker.eval(decorator)
+                self_name = None
+                if info is not None and method_kind(item) is not BindingKind.STATICMETHOD:
+                    self_name = first_param(item)
+                scope = Scope(self.scope.module, f"{qualname}.{item.name}", cls=info, function=item,
+                              self_name=self_name)
+                # Methods see module globals, not the class body's names.
+                self.deferred.append((item, scope, dict(self.env)))
+            else:
+                body_walker.statement(item)
+        body_walker.run_deferred()
+        self.deferred.extend(body_walker.deferred)
+
+    def _import(self, stmt: ast.Import | ast.ImportFrom) -> None:
+        module = self.scope.module
+        for alias in stmt.names:
+            if alias.name == "*":
+                continue
+            local = alias.asname or alias.name.split(".")[0]
+            binding = module.imports.get(local)
+            if binding is not None and binding.line == stmt.lineno:
+                self.env[local] = self.index.import_value(module, binding)
+            else:
+                self.env[local] = self._late_import(stmt, alias)
+
+    def _late_import(self, stmt: ast.Import | ast.ImportFrom, alias: ast.alias) -> Value:
+        """An import inside a function: resolve it the same way as a top-level one."""
+        from oocheck.analyzer.collect import resolve_relative
+        from oocheck.analyzer.model import ImportBinding
+
+        module = self.scope.module
+        if isinstance(stmt, ast.Import):
+            name = alias.name if alias.asname else alias.name.split(".")[0]
+            binding = ImportBinding(name, None, stmt.lineno, False)
+        else:
+            source = resolve_relative(module, stmt.level, stmt.module)
+            binding = ImportBinding(source, alias.name, stmt.lineno, False)
+        return self.index.import_value(module, binding)
+
+    def _if(self, stmt: ast.If) -> None:
+        self.eval(stmt.test)
+        before = dict(self.env)
+        self._narrow(stmt.test, self.env)
+        self.walk_body(stmt.body)
+        body_env = self.env
+        self.env = dict(before)
+        self._unnarrow(stmt.test, self.env)
+        self.walk_body(stmt.orelse)
+        self.env = _merge([body_env, self.env])
+
+    def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While) -> None:
+        if isinstance(stmt, ast.While):
+            self.eval(stmt.test)
+        else:
+            self.eval(stmt.iter)
+        before = dict(self.env)
+        for name in _assigned_names([*stmt.body, *stmt.orelse]):
+            self.env[name] = None
+        if not isinstance(stmt, ast.While):
+            self.assign(stmt.target, None)
+        self.walk_body(stmt.body)
+        self.walk_body(stmt.orelse)
+        self.env = _merge([before, self.env])
+
+    def _try(self, stmt: ast.stmt) -> None:
+        handlers: list[ast.ExceptHandler] = stmt.handlers  # type: ignore[attr-defined]
+        caught: set[str] = set()
+        for handler in handlers:
+            if handler.type is None:
+                caught.add("BaseException")
+            else:
+                types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+                caught |= {(dotted_name(t) or "?").split(".")[-1] for t in types}
+        before = dict(self.env)
+        self.caught.append(frozenset(caught))
+        self.walk_body(stmt.body)  # type: ignore[attr-defined]
+        self.caught.pop()
+        after_body = self.env
+        branches = []
+        for handler in handlers:
+            self.env = _merge([before, after_body])
+            if handler.type is not None:
+                self.eval(handler.type)
+            if handler.name:
+                self.env[handler.name] = None
+            self.walk_body(handler.body)
+            branches.append(self.env)
+        self.env = after_body
+        self.walk_body(stmt.orelse)  # type: ignore[attr-defined]
+        self.env = _merge([self.env, *branches]) if branches else self.env
+        self.walk_body(stmt.finalbody)  # type: ignore[attr-defined]
+
+    def _with(self, stmt: ast.With | ast.AsyncWith) -> None:
+        caught: set[str] = set()
+        for item in stmt.items:
+            self.eval(item.context_expr)
+            expr = item.context_expr
+            if isinstance(expr, ast.Call) and (dotted_name(expr.func) or "").split(".")[-1] in _RAISES_HELPERS:
+                for arg in expr.args[:1] if not (dotted_name(expr.func) or "").endswith("suppress") else expr.args:
+                    types = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+                    caught |= {(dotted_name(t) or "?").split(".")[-1] for t in types}
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, None)
+        if caught:
+            self.caught.append(frozenset(caught))
+        self.walk_body(stmt.body)
+        if caught:
+            self.caught.pop()
+
+    def _narrow(self, test: ast.expr, env: Env) -> None:
+        """`isinstance(x, C)` makes `x` an instance of `C` (or unknown) in the guarded code."""
+        for node in ast.walk(test):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
+                target = node.args[1]
+                value = self.index.static_value(self.scope.module, target) if isinstance(
+                    target, (ast.Name, ast.Attribute)) else None
+                narrowed = Instance(value.cls, exact=False) if isinstance(value, ClassObject) else None
+                env[node.args[0].id] = narrowed if isinstance(test, ast.Call) else None
+
+    def _unnarrow(self, test: ast.expr, env: Env) -> None:
+        for node in ast.walk(test):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                    and node.args and isinstance(node.args[0], ast.Name)):
+                env[node.args[0].id] = None
+
+    def assign(self, target: ast.expr, value: Value) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self.assign(elt, None)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, None)
+        elif isinstance(target, ast.Attribute):
+            receiver = self.eval(target.value)
+            self._record(target, receiver, store=True)
+        elif isinstance(target, ast.Subscript):
+            self.eval(target.value)
+            self.eval(target.slice)
+
+    # -- expressions --------------------------------------------------------------------------------
+    def _record(self, node: ast.Attribute, receiver: Value, store: bool) -> None:
+        caught = frozenset().union(*self.caught) if self.caught else frozenset()
+        self.sink.append(AttributeAccess(node, receiver, store, caught, self.hasattr_names, self.scope))
+
+    def lookup(self, name: str) -> Value:
+        if name in self.env:
+            return self.env[name]
+        if name in self.locals:
+            return None
+        return self.global_value(name)
+
+    def global_value(self, name: str) -> Value:
+        module = self.scope.module
+        if name in module.names:
+            return self.index.module_attribute(module, name)
+        return self.index.static_value(module, ast.Name(id=name, ctx=ast.Load()))
+
+    def eval(self, expr: ast.expr | None, load_attr: bool = True) -> Value:
+        if expr is None:
+            return None
+        if isinstance(expr, ast.Name):
+            return self.lookup(expr.id)
+        if isinstance(expr, ast.Attribute):
+            receiver = self.eval(expr.value)
+            if load_attr:
+                self._record(expr, receiver, store=False)
+            return self.index.attribute_value(receiver, expr.attr, self.scope.module)
+        if isinstance(expr, ast.Call):
+            return self._call(expr)
+        if isinstance(expr, ast.NamedExpr):
+            value = self.eval(expr.value)
+            self.env[expr.target.id] = value
+            return value
+        if isinstance(expr, ast.IfExp):
+            self.eval(expr.test)
+            a = self.eval(expr.body)
+            b = self.eval(expr.orelse)
+            return a if a == b else None
+        if isinstance(expr, ast.Lambda):
+            for default in expr.args.defaults:
+                self.eval(default)
+            self.deferred.append((expr, Scope(self.scope.module, f"{self.scope.qualname}.<lambda>",
+                                              self.scope.cls, self.scope.function, self.scope.self_name),
+                                  dict(self.env)))
+            return None
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            saved = self.env
+            self.env = dict(saved)
+            for generator in expr.generators:
+                self.eval(generator.iter)
+                self.assign(generator.target, None)
+                for cond in generator.ifs:
+                    self.eval(cond)
+            if isinstance(expr, ast.DictComp):
+                self.eval(expr.key)
+                self.eval(expr.value)
+            else:
+                self.eval(expr.elt)
+            self.env = saved
+            return None
+        if isinstance(expr, ast.BoolOp):
+            for value in expr.values:
+                self.eval(value)
+            return None
+        for child in ast.iter_child_nodes(expr):
+            if isinstance(child, ast.expr):
+                self.eval(child)
+            elif isinstance(child, ast.keyword):
+                self.eval(child.value)
+        return None
+
+    def _call(self, expr: ast.Call) -> Value:
+        func = self.eval(expr.func)
+        for arg in expr.args:
+            self.eval(arg)
+        for keyword in expr.keywords:
+            self.eval(keyword.value)
+        if isinstance(expr.func, ast.Name) and expr.func.id == "super" and "super" not in self.env \
+                and "super" not in self.scope.module.names:
+            if self.scope.cls is not None and self.scope.self_name is not None:
+                return SuperValue(self.scope.cls)
+            return None
+        if isinstance(expr.func, ast.Name) and expr.func.id == "type" and len(expr.args) == 1 \
+                and "type" not in self.env:
+            inner = self.eval(expr.args[0])
+            if isinstance(inner, Instance):
+                return ClassObject(inner.cls, inner.exact)
+            return None
+        if isinstance(func, ClassObject):
+            if func.exact and isinstance(func.cls, ClassInfo):
+                self.index.instantiated.add(id(func.cls))
+            return _instantiate(func)
+        if isinstance(func, FunctionValue) and func.node.returns is not None:
+            saved = self.scope
+            self.scope = Scope(func.module, saved.qualname, saved.cls, saved.function, saved.self_name)
+            try:
+                return self.annotation_value(func.node.returns)
+            finally:
+                self.scope = saved
+        if isinstance(expr.func, ast.Attribute):
+            receiver_node = expr.func.value
+            receiver = self.env.get(receiver_node.id) if isinstance(receiver_node, ast.Name) else None
+            if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
+                return self._method_return(receiver.cls, expr.func.attr)
+        return None
+
+    def _method_return(self, cls: ClassInfo, name: str) -> Value:
+        for klass in cls.mro:
+            if not isinstance(klass, ClassInfo):
+                return None
+            for stmt in klass.node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                    if stmt.returns is None:
+                        return None
+                    saved = self.scope
+                    self.scope = Scope(klass.module, saved.qualname, saved.cls, saved.function, saved.self_name)
+                    try:
+                        return self.annotation_value(stmt.returns)
+                    finally:
+                        self.scope = saved
+            if name in klass.bindings:
+                return None
+        return None
+
+
+def _instantiate(cls_value: ClassObject) -> Value:
+    """`C(...)`: an instance of C, unless `__new__` or a metaclass `__call__` may return something else."""
+    cls = cls_value.cls
+    if isinstance(cls, ClassInfo):
+        for klass in cls.mro:
+            if isinstance(klass, ClassInfo) and "__new__" in klass.bindings:
+                return None
+        if cls.metaclass is not None and not isinstance(cls.metaclass, ExternalClass):
+            return None
+        if cls.is_typeddict:
+            return Instance(external_class(dict), exact=True)
+        if cls.is_enum:
+            return Instance(cls, exact=False)
+        return Instance(cls, exact=cls_value.exact)
+    obj = cls.obj
+    if obj in {type, object, super}:
+        return None
+    if type(obj) is not type:
+        return None
+    exact = cls_value.exact and getattr(obj, "__new__", None) is object.__new__
+    return Instance(cls, exact=exact)
+

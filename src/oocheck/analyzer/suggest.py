@@ -1,0 +1,76 @@
+"""The "Did you mean" of CPython's AttributeError, computed the same way (Lib/traceback.py, 3.12+)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_MAX_CANDIDATE_ITEMS = 750
+_MAX_STRING_SIZE = 40
+_MOVE_COST = 2
+_CASE_COST = 1
+
+
+def _substitution_cost(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if a.lower() == b.lower():
+        return _CASE_COST
+    return _MOVE_COST
+
+
+def levenshtein(a: str, b: str, max_cost: int) -> int:
+    """Edit distance with CPython's costs; anything above `max_cost` returns `max_cost + 1`."""
+    if a == b:
+        return 0
+    pre = 0
+    while a[pre:] and b[pre:] and a[pre] == b[pre]:
+        pre += 1
+    a, b = a[pre:], b[pre:]
+    post = 0
+    while a[: post or None] and b[: post or None] and a[post - 1] == b[post - 1]:
+        post -= 1
+    a, b = a[: post or None], b[: post or None]
+    if not a or not b:
+        return _MOVE_COST * (len(a) + len(b))
+    if len(a) > _MAX_STRING_SIZE or len(b) > _MAX_STRING_SIZE:
+        return max_cost + 1
+    if len(b) < len(a):
+        a, b = b, a
+    if (len(b) - len(a)) * _MOVE_COST > max_cost:
+        return max_cost + 1
+    row = list(range(_MOVE_COST, _MOVE_COST * (len(a) + 1), _MOVE_COST))
+    result = 0
+    for bindex in range(len(b)):
+        bchar = b[bindex]
+        distance = result = bindex * _MOVE_COST
+        minimum = len(a) * _MOVE_COST + len(b) * _MOVE_COST + 1  # effectively infinity
+        for index in range(len(a)):
+            substitute = distance + _substitution_cost(bchar, a[index])
+            distance = row[index]
+            insert_delete = min(result, distance) + _MOVE_COST
+            result = min(insert_delete, substitute)
+            row[index] = result
+            minimum = min(minimum, result)
+        if minimum > max_cost:
+            return max_cost + 1
+    return result
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The name CPython would suggest for a missing attribute `name`, or None."""
+    names = sorted(set(candidates))
+    if len(names) > _MAX_CANDIDATE_ITEMS or len(name) > _MAX_STRING_SIZE:
+        return None
+    best: str | None = None
+    best_distance = len(name)
+    for candidate in names:
+        if candidate == name:
+            continue
+        # No more than 1/3 of the involved characters should need changing; never worse than the best.
+        max_distance = min((len(candidate) + len(name) + 3) * _MOVE_COST // 6, best_distance - 1)
+        distance = levenshtein(name, candidate, max_distance)
+        if distance > max_distance:
+            continue
+        if best is None or distance < best_distance:
+            best, best_distance = candidate, distance
+    return best

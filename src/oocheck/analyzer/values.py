@@ -1,0 +1,51 @@
+"""Abstract values the light inference gives to expressions."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Union
+
+from oocheck.analyzer.model import ClassInfo, ClassRef, ModuleInfo
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An instance of `cls`; `exact` when it cannot be an instance of a subclass (made by `C(...)`)."""
+
+    cls: ClassRef
+    exact: bool
+
+
+@dataclass(frozen=True)
+class ClassObject:
+    """The class object itself (`C`, or `cls` in a classmethod when not exact)."""
+
+    cls: ClassRef
+    exact: bool
+
+
+@dataclass(frozen=True)
+class ModuleValue:
+    module: ModuleInfo
+
+
+@dataclass(frozen=True)
+class StdlibModule:
+    name: str
+
+
+@dataclass(frozen=True)
+class SuperValue:
+    """`super()` inside a method of `cls`."""
+
+    cls: ClassInfo
+
+
+@dataclass(frozen=True)
+class FunctionValue:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    module: ModuleInfo
+
+
+Value = Union[Instance, ClassObject, ModuleValue, StdlibModule, SuperValue, FunctionValue, None]

@@ -1,0 +1,65 @@
+"""Shared questions the AttributeError rules ask about an access (kept out of the rules themselves)."""
+
+from __future__ import annotations
+
+from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.infer import AttributeAccess
+from oocheck.analyzer.members import Found, all_subclasses, instance_lookup
+from oocheck.analyzer.model import ClassInfo, ClassRef
+from oocheck.analyzer.suggest import did_you_mean
+from oocheck.diagnostics import Confidence
+
+
+def is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def judged_reads(index: RepoIndex) -> list[AttributeAccess]:
+    """Attribute loads that a rule may judge: not stores, not dunders, not guarded against AttributeError."""
+    return [a for a in index.accesses
+            if not a.store and not is_dunder(a.attr) and not a.guarded_against("AttributeError")]
+
+
+def with_hint(message: str, name: str, candidates: list[str]) -> str:
+    suggestion = did_you_mean(name, candidates)
+    return f"{message}. Did you mean: '{suggestion}'?" if suggestion else message
+
+
+def subclasses_binding(cls: ClassInfo, name: str) -> list[ClassInfo] | None:
+    """Subclasses of `cls` on whose instances `name` is readable; None when one of them is open."""
+    found = []
+    for sub in all_subclasses(cls):
+        result = instance_lookup(sub, name, exact=False)
+        if result.found is Found.UNKNOWN:
+            return None
+        if result.found is Found.YES:
+            found.append(sub)
+    return found
+
+
+def siblings_binding(index: RepoIndex, cls: ClassInfo, name: str) -> list[ClassInfo]:
+    """Classes sharing a base of the repo with `cls`, outside its hierarchy, that bind `name` themselves."""
+    related = {id(k) for k in cls.mro} | {id(s) for s in all_subclasses(cls)}
+    siblings = []
+    for base in cls.mro[1:]:
+        if not isinstance(base, ClassInfo):
+            continue
+        for other in all_subclasses(base):
+            if id(other) not in related and name in other.bindings and other not in siblings:
+                siblings.append(other)
+    del index
+    return siblings
+
+
+def is_mixin(cls: ClassRef) -> bool:
+    """By the Python convention pylint also follows (`mixin-class-rgx`): its attributes come from elsewhere."""
+    return isinstance(cls, ClassInfo) and cls.name.lower().endswith("mixin")
+
+
+def stored_elsewhere(index: RepoIndex, access: AttributeAccess) -> bool:
+    """Some object we could not follow gets this attribute assigned in the same import root."""
+    return access.attr in index.unknown_stores.get(access.scope.module.root, set())
+
+
+def downgrade(confidence: Confidence) -> Confidence:
+    return Confidence(max(Confidence.LOW, confidence - 1))

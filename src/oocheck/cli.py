@@ -1,0 +1,130 @@
+"""The `oocheck` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from oocheck import __version__
+from oocheck.config import ConfigError, load_config
+from oocheck.diagnostics import Confidence
+from oocheck.discovery import DiscoveryError
+from oocheck.engine import check_paths
+from oocheck.registry import RuleLoadError, load_rules
+from oocheck.report import FORMATS
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="oocheck",
+    help=(
+        "Predict the AttributeError and TypeError of Python classes before any test runs.\n\n"
+        "oocheck indexes every class of the repo (bases, MRO, where each attribute is bound) and "
+        "reports reads that will fail. Exit codes: 0 no findings, 1 findings, 2 usage or configuration error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"oocheck: {message}\n")
+
+
+def _split_codes(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: the current folder).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text, json or jsonl (one finding per line).")] = "text",
+    select: Annotated[list[str] | None, typer.Option(help="Only these codes or prefixes, e.g. OO1 or OO101,OO102.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
+    min_confidence: Annotated[str | None, typer.Option(help="Lowest confidence reported: high, medium or low (default medium).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+) -> None:
+    """Check PATHS as one repo and report predicted runtime failures.
+
+    Examples:
+
+      oocheck check src/
+
+      oocheck check --select OO101 --format jsonl .
+    """
+    if output_format not in FORMATS:
+        _err(f"unknown --format {output_format!r} (choose from {', '.join(FORMATS)})")
+        raise typer.Exit(EXIT_USAGE)
+    targets = paths or [Path.cwd()]
+    try:
+        config = load_config(targets[0])
+        config = config.with_options(
+            select=_split_codes(select),
+            ignore=_split_codes(ignore),
+            min_confidence=Confidence.parse(min_confidence) if min_confidence else None,
+        )
+        missing = [p for p in targets if not p.exists()]
+        for path in missing:
+            _err(f"{path}: no such file or directory")
+        existing = [p for p in targets if p.exists()]
+        if not existing:
+            raise typer.Exit(EXIT_USAGE)
+        result = check_paths(existing, config)
+    except (ConfigError, RuleLoadError, ValueError, DiscoveryError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    for warning in result.warnings:
+        _err(f"warning: {warning}")
+    FORMATS[output_format](result.findings, sys.stdout, result.files)
+    if missing:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: code, name, the exception it predicts, its default confidence."""
+    try:
+        found = load_rules()
+    except RuleLoadError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    table = Table("code", "name", "predicts", "confidence", "summary", box=None)
+    for rule in found:
+        table.add_row(rule.code, rule.name, rule.predicts, str(rule.confidence), rule.summary())
+    Console(soft_wrap=True).print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OO101.")]) -> None:
+    """Print the documentation of one rule."""
+    wanted = code.strip().upper()
+    for rule in load_rules():
+        if rule.code == wanted:
+            sys.stdout.write(f"{rule.code} {rule.name} (predicts {rule.predicts}, "
+                             f"default confidence {rule.confidence})\n\n{rule.documentation()}\n")
+            return
+    _err(f"unknown rule code {code!r}; `oocheck rules` lists them")
+    raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    sys.stdout.write(f"oocheck {__version__}\n")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)

@@ -1,0 +1,97 @@
+"""The pipeline: discover → parse and index the whole repo → run the rules → filter → findings."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+
+from oocheck.analyzer.index import RepoIndex
+from oocheck.config import Config
+from oocheck.diagnostics import Confidence, Finding
+from oocheck.discovery import DEFAULT_EXCLUDES, discover
+from oocheck.registry import load_rules
+from oocheck.rule import CheckContext, Rule
+from oocheck.suppression import filter_suppressed
+
+UNREADABLE_CODE = "OO000"
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    files: int
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    index: RepoIndex | None = None
+
+
+def _read_error_findings(index: RepoIndex) -> list[Finding]:
+    return [
+        Finding(path=e.path, line=e.line, col=e.col + 1, end_line=e.line, end_col=e.col + 1,
+                code=UNREADABLE_CODE, name="unreadable-file", predicts="SyntaxError", message=e.message,
+                confidence=Confidence.HIGH)
+        for e in index.errors
+    ]
+
+
+def run_rules(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    ctx = CheckContext(index)
+    for rule_cls in rules:
+        try:
+            findings.extend(rule_cls().check(ctx))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
+            warnings.append(f"rule {rule_cls.code} failed and was skipped: {type(exc).__name__}: {exc}")
+    return findings
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, int, int, str]] = set()
+    unique = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.path, finding.line, finding.col, finding.code)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _lines_of(paths: set[str]) -> dict[str, list[str]]:
+    lines: dict[str, list[str]] = {}
+    for path in paths:
+        try:
+            lines[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines[path] = []
+    return lines
+
+
+def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule]] | None = None) -> CheckResult:
+    """Check every Python file under `paths` as one repo."""
+    started = time.perf_counter()
+    # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    files = discover(paths, (*DEFAULT_EXCLUDES, *config.exclude))
+    index = RepoIndex.build(files)
+    warnings: list[str] = []
+    active = [r for r in (rules if rules is not None else load_rules(list(config.extra_rule_dirs)))
+              if config.wants(r.code)]
+    findings = run_rules(index, active, warnings)
+    if config.wants(UNREADABLE_CODE):
+        findings.extend(_read_error_findings(index))
+    findings = [f for f in findings if f.confidence >= config.min_confidence or f.code == UNREADABLE_CODE]
+    findings = [f for f in findings if not _ignored_for_file(f, config)]
+    findings = filter_suppressed(_dedupe(findings), _lines_of({f.path for f in findings}))
+    return CheckResult(findings=findings, files=len(files), warnings=warnings,
+                       seconds=time.perf_counter() - started, index=index)
+
+
+def _ignored_for_file(finding: Finding, config: Config) -> bool:
+    for pattern, codes in config.per_file_ignores.items():
+        if fnmatch(finding.path, pattern) and any(finding.code.startswith(c) for c in codes):
+            return True
+    return False

@@ -1,0 +1,71 @@
+"""What a rule is: a code, a name, the exception it predicts, and a `check` over the repo index.
+
+A rule module defines one subclass of `Rule`. Rules are found through the `oocheck.rules` entry-point
+group (the built-in ones too), so a third-party rule pack plugs in the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.model import Binding, ClassInfo
+from oocheck.diagnostics import Confidence, Finding, Location
+
+
+@dataclass
+class CheckContext:
+    """What a rule gets: the finished repo index."""
+
+    index: RepoIndex
+
+
+class Rule:
+    """Base class of every rule. The docstring of a rule is its documentation (`oocheck explain`)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    predicts: ClassVar[str]
+    confidence: ClassVar[Confidence] = Confidence.HIGH
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.documentation().splitlines()[0] if cls.__doc__ else cls.name
+
+    def finding(self, path: str, node: ast.AST, message: str, confidence: Confidence | None = None,
+                evidence: Sequence[Location] = ()) -> Finding:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        return Finding(
+            path=path,
+            line=line,
+            col=col + 1,
+            end_line=getattr(node, "end_lineno", None) or line,
+            end_col=(getattr(node, "end_col_offset", None) or col) + 1,
+            code=self.code,
+            name=self.name,
+            predicts=self.predicts,
+            message=message,
+            confidence=confidence or self.confidence,
+            evidence=tuple(evidence),
+        )
+
+
+def class_location(cls: ClassInfo, note: str = "") -> Location:
+    return Location(cls.path, cls.line, cls.node.col_offset + 1, note or f"class {cls.name} is defined here")
+
+
+def binding_location(binding: Binding, owner: str, note: str = "") -> Location:
+    text = note or f"{owner}.{binding.name} is bound here ({binding.describe()})"
+    return Location(binding.path, binding.line, binding.col + 1, text)
