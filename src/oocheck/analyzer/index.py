@@ -26,7 +26,7 @@ from oocheck.analyzer.values import ClassObject, FunctionValue, ModuleValue, Std
 from oocheck.discovery import SourceFile
 
 if TYPE_CHECKING:
-    from oocheck.analyzer.infer import AttributeAccess
+    from oocheck.analyzer.infer import AttributeAccess, CallSite
 
 # Class decorators known not to add attributes that matter for attribute checks.
 _HARMLESS_DECORATORS = {"dataclass", "total_ordering", "final", "runtime_checkable", "unique", "verify",
@@ -56,6 +56,7 @@ class RepoIndex:
     # we could not follow gets that attribute from outside its class.
     unknown_stores: dict[Path, set[str]] = field(default_factory=lambda: defaultdict(set))
     accesses: list[AttributeAccess] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
     instantiated: set[int] = field(default_factory=set)  # ids of classes created by a direct `C(...)` call
     _resolving: set[int] = field(default_factory=set)
 

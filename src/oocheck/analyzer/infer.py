@@ -66,6 +66,18 @@ class AttributeAccess:
         return exception in self.caught or bool(self.caught & BROAD_EXCEPTIONS) or self.attr in self.guarded_names
 
 
+@dataclass(frozen=True)
+class CallSite:
+    """One call in the repo: what is called, and on what receiver for `x.method(...)`."""
+
+    node: ast.Call
+    callee: Value  # the value of the called expression (a class object, a function ...)
+    receiver: Value  # for `x.m(...)`: the value of `x`
+    method: str | None  # for `x.m(...)`: `m`
+    caught: frozenset[str]
+    scope: Scope
+
+
 def infer_repo(index: RepoIndex) -> None:
     """Walk every module; attach `accesses` to the index and record stores as bindings."""
     accesses: list[AttributeAccess] = []
@@ -512,7 +524,17 @@ class FlowWalker:
         return None
 
     def _call(self, expr: ast.Call) -> Value:
-        func = self.eval(expr.func)
+        receiver: Value = None
+        if isinstance(expr.func, ast.Attribute):
+            receiver = self.eval(expr.func.value)
+            self._record(expr.func, receiver, store=False)
+            func = self.index.attribute_value(receiver, expr.func.attr, self.scope.module)
+        else:
+            func = self.eval(expr.func)
+        caught = frozenset().union(*self.caught) if self.caught else frozenset()
+        self.index.calls.append(CallSite(expr, func, receiver,
+                                         expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
+                                         caught, self.scope))
         for arg in expr.args:
             self.eval(arg)
         for keyword in expr.keywords:
@@ -540,8 +562,6 @@ class FlowWalker:
             finally:
                 self.scope = saved
         if isinstance(expr.func, ast.Attribute):
-            receiver_node = expr.func.value
-            receiver = self.env.get(receiver_node.id) if isinstance(receiver_node, ast.Name) else None
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -179,3 +180,22 @@ def module_lookup(module: ModuleInfo, name: str, has_submodule: bool) -> Found:
     if module.open_reasons or any(key.startswith("*") for key in module.imports):
         return Found.UNKNOWN
     return Found.NO
+
+
+def find_method(cls: ClassRef, name: str) -> tuple[ClassInfo, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """The `def name` that `cls(...).name` runs: the first class in the MRO whose body defines it.
+
+    None when the first binding of `name` in the MRO is not a plain `def` of the repo (an external
+    class, an assignment, a nested class).
+    """
+    for klass in _mro(cls):
+        if isinstance(klass, ExternalClass):
+            return None
+        if name not in klass.bindings:
+            continue
+        found = None
+        for stmt in klass.node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                found = stmt
+        return (klass, found) if found is not None else None
+    return None
