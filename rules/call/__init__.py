@@ -1,0 +1,1 @@
+"""Rules that predict TypeError (codes OO2xx): calls that do not fit the callee."""

@@ -1,0 +1,1 @@
+"""Rules that predict ImportError / ModuleNotFoundError (codes OO3xx)."""

@@ -1,0 +1,1 @@
+"""The accuracy study: predictions checked against recorded or executed test outcomes."""
