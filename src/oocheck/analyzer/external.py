@@ -32,12 +32,15 @@ def is_stdlib(module: str) -> bool:
 
 @dataclass(eq=False)
 class ExternalClass:
-    """A class from builtins or the standard library, known by introspection."""
+    """A class from builtins or the standard library, known by introspection.
+
+    Its class-level names come from `dir()`; the instance attributes that its pure-Python methods
+    bind (and whether it sets attributes dynamically) are read from its source only when a lookup
+    misses, since `inspect.getsource` is slow.
+    """
 
     obj: type
     class_attrs: frozenset[str]
-    instance_attrs: frozenset[str]
-    is_open: bool
     mro_objs: tuple[type, ...] = field(default=())
 
     @property
@@ -47,6 +50,28 @@ class ExternalClass:
     @property
     def qualname(self) -> str:
         return f"{self.obj.__module__}.{self.obj.__qualname__}"
+
+    @functools.cached_property
+    def _source_facts(self) -> tuple[frozenset[str], bool]:
+        obj = self.obj
+        names: set[str] = set()
+        dynamic = _overrides(obj, "__getattr__") or (
+            _overrides(obj, "__getattribute__") and obj.__getattribute__ is not object.__getattribute__)
+        for klass in obj.__mro__:
+            if klass is object or klass.__module__ == "builtins":
+                continue
+            found, is_dynamic = _source_instance_attrs(klass)
+            names |= found
+            dynamic = dynamic or is_dynamic
+        return frozenset(names), dynamic
+
+    @property
+    def instance_attrs(self) -> frozenset[str]:
+        return self._source_facts[0]
+
+    @property
+    def is_open(self) -> bool:
+        return self._source_facts[1]
 
     def __repr__(self) -> str:
         return f"<ExternalClass {self.qualname}>"
@@ -113,27 +138,8 @@ def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
 
 @functools.cache
 def external_class(obj: type) -> ExternalClass:
-    """Describe a builtin or standard-library class."""
-    class_attrs = set(dir(obj))
-    instance_attrs: set[str] = set()
-    is_open = _overrides(obj, "__getattr__") or (
-        _overrides(obj, "__getattribute__") and obj.__getattribute__ is not object.__getattribute__
-    )
-    for klass in obj.__mro__:
-        if klass is object or klass.__module__ == "builtins":
-            continue
-        names, dynamic = _source_instance_attrs(klass)
-        instance_attrs |= names
-        is_open = is_open or dynamic
-    # An exception instance, a function ... may carry attributes set by C code: `dir` of the type
-    # already lists the descriptors for them.
-    return ExternalClass(
-        obj=obj,
-        class_attrs=frozenset(class_attrs),
-        instance_attrs=frozenset(instance_attrs),
-        is_open=is_open,
-        mro_objs=tuple(obj.__mro__),
-    )
+    """Describe a builtin or standard-library class (one shared object per class)."""
+    return ExternalClass(obj=obj, class_attrs=frozenset(dir(obj)), mro_objs=tuple(obj.__mro__))
 
 
 def builtin_object(name: str) -> Any:

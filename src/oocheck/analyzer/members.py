@@ -72,15 +72,17 @@ def running_inits(cls: ClassInfo) -> set[int] | None:
 
 
 def instance_lookup(cls: ClassRef, name: str, exact: bool = True) -> LookupResult:
-    """Is `name` readable on an instance of `cls`?"""
-    reason = open_reason(cls)
-    if reason is not None:
-        return LookupResult(Found.UNKNOWN, open_reason=reason)
+    """Is `name` readable on an instance of `cls`?
+
+    A name found in the MRO is found whatever else the class does; openness only matters for a miss
+    (and is the expensive part for external classes, so it is asked last).
+    """
     inits = running_inits(cls) if isinstance(cls, ClassInfo) and exact else None
     unusable: list[Binding] = []
-    for klass in _mro(cls):
+    mro = _mro(cls)
+    for klass in mro:
         if isinstance(klass, ExternalClass):
-            if name in klass.class_attrs or name in klass.instance_attrs:
+            if name in klass.class_attrs:
                 return LookupResult(Found.YES)
             continue
         usable = []
@@ -94,14 +96,16 @@ def instance_lookup(cls: ClassRef, name: str, exact: bool = True) -> LookupResul
                 usable.append(binding)
         if usable:
             return LookupResult(Found.YES, usable)
+    reason = open_reason(cls)
+    if reason is not None:
+        return LookupResult(Found.UNKNOWN, open_reason=reason)
+    if any(isinstance(k, ExternalClass) and name in k.instance_attrs for k in mro):
+        return LookupResult(Found.YES)
     return LookupResult(Found.NO, unusable=unusable)
 
 
 def class_lookup(cls: ClassRef, name: str) -> LookupResult:
     """Is `name` readable on the class object `cls` itself?"""
-    reason = open_reason(cls)
-    if reason is not None:
-        return LookupResult(Found.UNKNOWN, open_reason=reason)
     if name in TYPE_ATTRS:
         return LookupResult(Found.YES)
     if isinstance(cls, ClassInfo):
@@ -123,6 +127,9 @@ def class_lookup(cls: ClassRef, name: str) -> LookupResult:
         if usable:
             return LookupResult(Found.YES, usable)
         unusable.extend(bindings)
+    reason = open_reason(cls)
+    if reason is not None:
+        return LookupResult(Found.UNKNOWN, open_reason=reason)
     return LookupResult(Found.NO, unusable=unusable)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 _MAX_CANDIDATE_ITEMS = 750
@@ -58,7 +59,11 @@ def levenshtein(a: str, b: str, max_cost: int) -> int:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The name CPython would suggest for a missing attribute `name`, or None."""
-    names = sorted(set(candidates))
+    return _did_you_mean(name, tuple(sorted(set(candidates))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_you_mean(name: str, names: tuple[str, ...]) -> str | None:
     if len(names) > _MAX_CANDIDATE_ITEMS or len(name) > _MAX_STRING_SIZE:
         return None
     best: str | None = None
@@ -68,6 +73,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
             continue
         # No more than 1/3 of the involved characters should need changing; never worse than the best.
         max_distance = min((len(candidate) + len(name) + 3) * _MOVE_COST // 6, best_distance - 1)
+        if abs(len(candidate) - len(name)) * _MOVE_COST > max_distance:
+            continue  # the length difference alone costs too much (levenshtein would say so, slower)
         distance = levenshtein(name, candidate, max_distance)
         if distance > max_distance:
             continue
