@@ -190,7 +190,8 @@ class ModuleCollector:
                 module.open_reasons.append("writes sys.modules")
 
     def _nested_classes(self, node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
+        # Class statements are statements: only statement lists need visiting, not expressions.
+        for child in child_statements(node):
             if isinstance(child, ast.ClassDef):
                 self._class(child, prefix + child.name)
             elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -210,6 +211,17 @@ class ModuleCollector:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._nested_classes(stmt, f"{qualname}.{stmt.name}.<locals>.")
         return info
+
+
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def child_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements directly nested in `node` (bodies, else branches, handlers, match cases)."""
+    for name in _STATEMENT_LISTS:
+        block = getattr(node, name, None)
+        if isinstance(block, list):
+            yield from block
 
 
 def first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:

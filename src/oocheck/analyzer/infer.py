@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oocheck.analyzer.collect import dotted_name, first_param, method_kind
+from oocheck.analyzer.collect import child_statements, dotted_name, first_param, method_kind, target_names
 from oocheck.analyzer.external import ExternalClass, external_class
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
@@ -121,16 +121,40 @@ def _hasattr_names(body: list[ast.stmt] | list[ast.AST]) -> frozenset[str]:
 
 
 def _assigned_names(body: list[ast.stmt]) -> set[str]:
+    """Names a block binds, found by visiting statements only (bindings in expressions are walrus
+    targets, which the walk handles when it meets them)."""
     names: set[str] = set()
-    for stmt in body:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                names.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, ast.Assign):
+            targets: list[ast.expr] = list(node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            targets = [node.target]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+        elif isinstance(node, ast.Delete):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            targets = []
+        elif isinstance(node, ast.ExceptHandler):
+            if node.name:
                 names.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    names.add((alias.asname or alias.name).split(".")[0])
+            targets = []
+        elif isinstance(node, ast.match_case):
+            names.update(n for sub in ast.walk(node.pattern) if isinstance(n := getattr(sub, "name", None), str))
+            targets = []
+        else:
+            targets = []
+        for target in targets:
+            names.update(n.id for n in target_names(target))
+        stack.extend(child_statements(node))
     return names
 
 
