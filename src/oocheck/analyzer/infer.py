@@ -109,17 +109,6 @@ def _record_store(index: RepoIndex, access: AttributeAccess) -> None:
         index.unknown_stores[access.scope.module.root].add(node.attr)
 
 
-def _hasattr_names(body: list[ast.stmt] | list[ast.AST]) -> frozenset[str]:
-    names: set[str] = set()
-    for stmt in body:
-        for node in ast.walk(stmt):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in {"hasattr", "getattr", "delattr"} and len(node.args) >= 2
-                    and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
-                names.add(node.args[1].value)
-    return frozenset(names)
-
-
 def _assigned_names(body: list[ast.stmt]) -> set[str]:
     """Names a block binds, found by visiting statements only (bindings in expressions are walrus
     targets, which the walk handles when it meets them)."""
@@ -179,6 +168,8 @@ class FlowWalker:
 
     def __init__(self, index: RepoIndex, scope: Scope, env: Env, sink: list[AttributeAccess],
                  locals_: set[str] | None = None, hasattr_names: frozenset[str] = frozenset()) -> None:
+        # `hasattr(x, "a")` / `getattr(x, "a", default)` seen so far in this scope: later reads of `.a`
+        # are treated as guarded (the code is written to cope with the attribute being absent).
         self.index = index
         self.scope = scope
         self.env = env
@@ -207,7 +198,7 @@ class FlowWalker:
             env[param.arg] = self._param_value(param, index_, scope)
         body: list[ast.stmt] = node.body if isinstance(node.body, list) else [ast.Expr(node.body)]
         walker = FlowWalker(self.index, scope, env, self.sink, _assigned_names(body),
-                            _hasattr_names(body) | self.hasattr_names)
+                            self.hasattr_names)
         for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
             self.eval(default)
         walker.walk_body(body)
@@ -555,6 +546,10 @@ class FlowWalker:
             func = self.index.attribute_value(receiver, expr.func.attr, self.scope.module)
         else:
             func = self.eval(expr.func)
+        if (isinstance(expr.func, ast.Name) and expr.func.id in {"hasattr", "getattr", "delattr"}
+                and len(expr.args) >= (3 if expr.func.id == "getattr" else 2)
+                and isinstance(expr.args[1], ast.Constant) and isinstance(expr.args[1].value, str)):
+            self.hasattr_names = self.hasattr_names | {expr.args[1].value}
         caught = frozenset().union(*self.caught) if self.caught else frozenset()
         self.index.calls.append(CallSite(expr, func, receiver,
                                          expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
