@@ -153,14 +153,14 @@ class ModuleCollector:
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 for node in ast.walk(case.pattern):
-                    name = getattr(node, "name", None)
-                    if isinstance(name, str):
-                        self._bind(name, stmt)
+                    capture = getattr(node, "name", None)
+                    if isinstance(capture, str):
+                        self._bind(capture, stmt)
                 self._block(case.body, guarded)
         elif type(stmt).__name__ == "TypeAlias":
-            target = getattr(stmt, "name", None)
-            if isinstance(target, ast.Name):
-                self._bind(target.id, stmt)
+            alias_name = getattr(stmt, "name", None)
+            if isinstance(alias_name, ast.Name):
+                self._bind(alias_name.id, stmt)
         else:
             self._names_in(stmt)
 

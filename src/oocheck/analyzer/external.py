@@ -55,8 +55,7 @@ class ExternalClass:
     def _source_facts(self) -> tuple[frozenset[str], bool]:
         obj = self.obj
         names: set[str] = set()
-        dynamic = _overrides(obj, "__getattr__") or (
-            _overrides(obj, "__getattribute__") and obj.__getattribute__ is not object.__getattribute__)
+        dynamic = _overrides(obj, "__getattr__") or _overrides(obj, "__getattribute__")
         for klass in obj.__mro__:
             if klass is object or klass.__module__ == "builtins":
                 continue

@@ -121,9 +121,7 @@ def _assigned_names(body: list[ast.stmt]) -> set[str]:
             continue
         if isinstance(node, ast.Assign):
             targets: list[ast.expr] = list(node.targets)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
             targets = [node.target]
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
@@ -528,8 +526,8 @@ class FlowWalker:
             self.env = saved
             return None
         if isinstance(expr, ast.BoolOp):
-            for value in expr.values:
-                self.eval(value)
+            for operand in expr.values:
+                self.eval(operand)
             return None
         for child in ast.iter_child_nodes(expr):
             if isinstance(child, ast.expr):

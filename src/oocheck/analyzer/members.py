@@ -87,10 +87,9 @@ def instance_lookup(cls: ClassRef, name: str, exact: bool = True) -> LookupResul
             continue
         usable = []
         for binding in klass.bindings.get(name, []):
-            if binding.kind is BindingKind.ANNOTATION:
-                unusable.append(binding)
-            elif (inits is not None and binding.kind is BindingKind.INSTANCE and binding.method == "__init__"
-                  and id(klass) not in inits and "__init__" in klass.bindings):
+            skipped_init = (inits is not None and binding.kind is BindingKind.INSTANCE
+                            and binding.method == "__init__" and id(klass) not in inits)
+            if binding.kind is BindingKind.ANNOTATION or skipped_init:
                 unusable.append(binding)
             else:
                 usable.append(binding)

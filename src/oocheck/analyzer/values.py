@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Union
 
 from oocheck.analyzer.model import ClassInfo, ClassRef, ModuleInfo
 
@@ -48,4 +47,4 @@ class FunctionValue:
     module: ModuleInfo
 
 
-Value = Union[Instance, ClassObject, ModuleValue, StdlibModule, SuperValue, FunctionValue, None]
+Value = Instance | ClassObject | ModuleValue | StdlibModule | SuperValue | FunctionValue | None
