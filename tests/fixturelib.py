@@ -32,6 +32,7 @@ SKIPPED_FOLDERS = {"bad_input", "__pycache__"}
 RUN_TIMEOUT = 20
 
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)\s*$")
+_LOOKS_LIKE_MARKER = re.compile(r"#\s*expect\b", re.IGNORECASE)
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)')
 _EXCEPTION_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
 _HINT = re.compile(r"Did you mean: '(?P<name>[^']*)'\?")
@@ -114,6 +115,10 @@ def expected_marks(case: Case) -> Counter[Mark]:
             if token.type != tokenize.COMMENT:
                 continue
             match = _EXPECT.search(token.string)
+            if match is None and _LOOKS_LIKE_MARKER.search(token.string):
+                # A misspelt marker would silently expect nothing.
+                raise ValueError(f"{source}:{token.start[0]}: malformed marker {token.string!r} "
+                                 "(write `# expect: OO101` or `# expect: OO101, OO102` at the end of the line)")
             if match:
                 for code in match.group("codes").split(","):
                     marks[(_relative(source, case), token.start[0], code.strip())] += 1

@@ -88,6 +88,10 @@ def test_runnable_case_outcome(case: Case) -> None:
     if recorded["exception"] is None:
         return
     entry = entry_path(case)
+    marked = {line for path, line, _ in expected_marks(case) if path == entry}
+    assert recorded["line"] in marked, (
+        f"{case}: fixture design: {entry}:{recorded['line']} raises {recorded['exception']} but has no "
+        f"`# expect:` marker (the first marked line in execution order should be the one that raises)")
     predicted = {f.predicts for f in findings_at(case, check_case(case).findings, entry, recorded["line"])}
     assert recorded["exception"] in predicted, (
         f"{case}: Python raises {recorded['exception']} at {entry}:{recorded['line']}, "
