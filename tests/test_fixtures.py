@@ -98,7 +98,14 @@ def test_runnable_case_outcome(case: Case) -> None:
         f"oocheck predicts {sorted(predicted) or 'nothing'} there")
 
 
-@pytest.mark.parametrize("case", [c for c in RUNNABLE if c.recorded_outcome()["exception"] is not None], ids=str)
+def _records_exception(case: Case) -> bool:
+    try:
+        return case.recorded_outcome()["exception"] is not None
+    except (ValueError, KeyError):
+        return True  # a broken sidecar: let the test run and fail on it rather than break collection
+
+
+@pytest.mark.parametrize("case", [c for c in RUNNABLE if _records_exception(c)], ids=str)
 def test_message_matches_cpython(case: Case) -> None:
     """The finding on the raising line says what CPython says, "Did you mean" hint included."""
     run = run_case(case)
@@ -122,6 +129,7 @@ def test_cli_jsonl_contract() -> None:
          "--format", "jsonl"],
         cwd=REPO, capture_output=True, text=True, timeout=RUN_TIMEOUT * 6, check=False)
     assert proc.returncode == 1, f"exit code {proc.returncode}\n{proc.stderr}"
+    assert "warning" not in proc.stderr, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines, "no findings on fixtures/attribute"
     for text in lines:
