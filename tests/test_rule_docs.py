@@ -32,9 +32,22 @@ def first_block(doc: str, heading: str) -> str:
     return match.group("code")
 
 
+_FILE_MARKER = re.compile(r"^# file: (?P<name>[\w/]+\.py)\n", re.MULTILINE)
+
+
+def write_example(code: str, folder: Path) -> None:
+    """One file, or several when the block has `# file: name.py` lines starting each part."""
+    parts = _FILE_MARKER.split(code)
+    if len(parts) == 1:
+        (folder / "example.py").write_text(code, encoding="utf-8")
+        return
+    for name, text in zip(parts[1::2], parts[2::2]):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
 def codes_reported(code: str, tmp_path: Path) -> list[str]:
-    source = tmp_path / "example.py"
-    source.write_text(code, encoding="utf-8")
+    write_example(code, tmp_path)
     result = check_paths([tmp_path], Config(min_confidence=Confidence.LOW))
     assert not result.warnings, result.warnings
     return [f"{f.code} line {f.line}: {f.message}" for f in result.findings]

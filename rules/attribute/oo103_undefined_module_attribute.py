@@ -24,13 +24,23 @@ class UndefinedModuleAttribute(Rule):
 
     ## Example
     ```python
-    import shapes_mod as shapes  # shapes_mod.py defines only `class Circle`
+    # file: shapes_mod.py
+    class Circle:
+        def __init__(self, radius):
+            self.radius = radius
+    # file: main.py
+    import shapes_mod as shapes
 
     shapes.Square(2)
     ```
 
     ## Use instead
     ```python
+    # file: shapes_mod.py
+    class Circle:
+        def __init__(self, radius):
+            self.radius = radius
+    # file: main.py
     import shapes_mod as shapes
 
     shapes.Circle(2)

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from oocheck.analyzer.members import Found, candidate_names, super_lookup
 from oocheck.analyzer.model import ClassInfo
 from oocheck.analyzer.values import SuperValue
-from oocheck.attributes import judged_reads, with_hint
+from oocheck.analyzer.suggest import did_you_mean
+from oocheck.attributes import judged_reads
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.rule import CheckContext, Rule, class_location
 
@@ -15,8 +16,8 @@ class UndefinedSuperAttribute(Rule):
 
     ## What it finds
     `super().name` in a method of `C` where no class after `C` in the MRO (of `C` and of every known
-    subclass of `C`) defines `name`. The message gives the closest existing name, computed as
-    CPython computes its "Did you mean" hint.
+    subclass of `C`) defines `name`. CPython prints no "Did you mean" for a `super` object, so the
+    message names the closest method of the base classes separately (same distance as CPython's hint).
 
     ## Why it fails at runtime
     `super()` looks the name up in the classes after `C` in the MRO of the instance. A method that
@@ -70,7 +71,10 @@ class UndefinedSuperAttribute(Rule):
             candidates: set[str] = set()
             for base in cls.mro[1:]:
                 candidates |= set(candidate_names(base, instance=False))
-            message = with_hint(f"'super' object has no attribute '{access.attr}'", access.attr, sorted(candidates))
+            message = f"'super' object has no attribute '{access.attr}'"
+            closest = did_you_mean(access.attr, candidates)
+            if closest:
+                message += f" (the base classes have '{closest}')"
             bases = [b for b in cls.mro[1:] if isinstance(b, ClassInfo)]
             evidence = [class_location(b, f"base class {b.name} is defined here") for b in bases[:2]]
             yield self.finding(access.scope.module.display_path, access.node, message, self.confidence, evidence)

@@ -106,7 +106,9 @@ def stdlib_object(module: str, attribute: str | None) -> Any:
 
 
 def _overrides(cls: type, name: str) -> bool:
-    return any(name in vars(klass) for klass in cls.__mro__ if klass is not object)
+    """A class of the MRO defines `name` in Python code (builtins carry a plain slot wrapper for
+    `__getattribute__`, which changes nothing)."""
+    return any(isinstance(vars(klass).get(name), types.FunctionType) for klass in cls.__mro__)
 
 
 def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
@@ -138,7 +140,11 @@ def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
 @functools.cache
 def external_class(obj: type) -> ExternalClass:
     """Describe a builtin or standard-library class (one shared object per class)."""
-    return ExternalClass(obj=obj, class_attrs=frozenset(dir(obj)), mro_objs=tuple(obj.__mro__))
+    # dir() can hide names (EnumType.__dir__ leaves out `name` and `value`): add each class's vars().
+    names = set(dir(obj))
+    for klass in obj.__mro__:
+        names.update(vars(klass))
+    return ExternalClass(obj=obj, class_attrs=frozenset(names), mro_objs=tuple(obj.__mro__))
 
 
 def builtin_object(name: str) -> Any:

@@ -89,7 +89,8 @@ def instance_lookup(cls: ClassRef, name: str, exact: bool = True) -> LookupResul
         for binding in klass.bindings.get(name, []):
             skipped_init = (inits is not None and binding.kind is BindingKind.INSTANCE
                             and binding.method == "__init__" and id(klass) not in inits)
-            if binding.kind is BindingKind.ANNOTATION or skipped_init:
+            # A slot is a descriptor on the class; the instance has no value until one is assigned.
+            if binding.kind in (BindingKind.ANNOTATION, BindingKind.SLOT) or skipped_init:
                 unusable.append(binding)
             else:
                 usable.append(binding)
