@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oocheck.analyzer import external
+from oocheck.analyzer.abstract import abstract_methods
 from oocheck.analyzer.collect import ModuleCollector
 from oocheck.analyzer.external import ExternalClass, external_class
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ImportBinding, ModuleInfo
@@ -358,13 +359,7 @@ class RepoIndex:
         if info.is_protocol:
             for name, bindings in list(info.bindings.items()):
                 info.bindings[name] = [_field(b) if b.kind is BindingKind.ANNOTATION else b for b in bindings]
-        for klass in info.mro[1:]:
-            if isinstance(klass, ClassInfo):
-                info.abstract_methods |= {
-                    m for m in klass.abstract_methods
-                    if not any(m in k.bindings for k in info.mro[: info.mro.index(klass)]
-                               if isinstance(k, ClassInfo))
-                }
+        info.abstract_methods = abstract_methods(info)
 
 
 def _field(binding: Binding) -> Binding:
