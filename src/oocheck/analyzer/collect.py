@@ -257,6 +257,29 @@ def _is_classvar(annotation: ast.expr) -> bool:
     return (dotted_name(node) or "").split(".")[-1] == "ClassVar"
 
 
+_NAMESPACE_MUTATORS = {"update", "setdefault", "__setitem__", "__ior__"}
+_NAMESPACE_READERS = {"dict", "list", "len", "sorted", "repr", "str", "print", "iter", "copy", "deepcopy",
+                      "dumps", "pformat", "pprint", "set", "tuple", "any", "all", "enumerate", "zip"}
+
+
+def _is_namespace_write(namespace: ast.expr, func: ast.AST) -> bool:
+    """Whether `self.__dict__` / `vars(self)` (the node `namespace`) is written, or handed to code that
+    might write it; reading it (`.items()`, `in`, `dict(...)`) adds no attribute."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Attribute) and node.value is namespace:
+            return node.attr in _NAMESPACE_MUTATORS
+        if isinstance(node, ast.Subscript) and node.value is namespace:
+            return isinstance(node.ctx, (ast.Store, ast.Del))
+        if isinstance(node, ast.Call) and namespace in (*node.args, *(k.value for k in node.keywords)):
+            return (dotted_name(node.func) or "").split(".")[-1] not in _NAMESPACE_READERS
+        if isinstance(node, (ast.Assign, ast.AugAssign)) and namespace in (
+                node.targets if isinstance(node, ast.Assign) else [node.target]):
+            return True
+        if isinstance(node, ast.Assign) and node.value is namespace:
+            return True  # an alias of the namespace may be written later
+    return False
+
+
 class ClassBodyCollector:
     """Bindings of one class: its body, and `self.x = ...` in its methods."""
 
@@ -393,7 +416,7 @@ class ClassBodyCollector:
                 if isinstance(node.ctx, ast.Store):
                     bkind = BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE
                     self._add(node.attr, bkind, node, class_level=class_level, method=func.name)
-                elif node.attr == "__dict__" and not class_level:
+                elif node.attr == "__dict__" and not class_level and _is_namespace_write(node, func):
                     info.open_reasons.append(f"writes self.__dict__ in {func.name}()")
             elif isinstance(node, ast.Call):
                 callee = dotted_name(node.func)
@@ -406,7 +429,8 @@ class ClassBodyCollector:
                                       method=func.name)
                         else:
                             info.open_reasons.append(f"setattr() with a computed name in {func.name}()")
-                elif callee == "vars" and node.args and dotted_name(node.args[0]) == receiver:
+                elif (callee == "vars" and node.args and dotted_name(node.args[0]) == receiver
+                      and _is_namespace_write(node, func)):
                     info.open_reasons.append(f"writes vars({receiver}) in {func.name}()")
                 elif (isinstance(node.func, ast.Attribute) and node.func.attr == "__setattr__"
                       and len(node.args) >= 2):
