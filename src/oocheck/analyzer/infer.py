@@ -602,12 +602,37 @@ class FlowWalker:
         return None
 
 
+def _new_returns_instance(klass: ClassInfo) -> bool:
+    """A `__new__` whose every `return` gives `super().__new__(cls)` (or `Base.__new__`), a name, or an
+    attribute of `cls` (the singleton and caching patterns): it returns an instance of the class."""
+    new = next((s for s in klass.node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and s.name == "__new__"), None)
+    if new is None or new.decorator_list:
+        return False
+    cls_name = first_param(new)
+    returns = [n for n in ast.walk(new) if isinstance(n, ast.Return)]
+    if not returns:
+        return False
+    for ret in returns:
+        value = ret.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "__new__":
+            continue
+        if isinstance(value, ast.Name) and value.id != "None":
+            continue
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == cls_name:
+            continue
+        return False
+    return True
+
+
 def _instantiate(cls_value: ClassObject) -> Value:
     """`C(...)`: an instance of C, unless `__new__` or a metaclass `__call__` may return something else."""
     cls = cls_value.cls
     if isinstance(cls, ClassInfo):
         for klass in cls.mro:
             if isinstance(klass, ClassInfo) and "__new__" in klass.bindings:
+                if _new_returns_instance(klass):
+                    return Instance(cls, exact=False)
                 return None
         if cls.metaclass is not None and not isinstance(cls.metaclass, ExternalClass):
             return None
