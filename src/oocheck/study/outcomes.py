@@ -64,7 +64,7 @@ class SplitData:
     root: Path
     split: str
     outcomes: list[TestOutcome]
-    code_folders: list[Path]  # the <model>/<docstr> folders whose classes and tests are checked
+    check_paths: list[Path]  # what one `check_paths` run covers: the selected folder of the split
     human: list[HumanSample] = field(default_factory=list)
     xfail_rows: int = 0  # rows left out because of a marker
 
@@ -166,7 +166,7 @@ def load_split(path: Path, split: str | None = None) -> SplitData:
     # Below the split folder the selection narrows; anywhere else (root, data/) it is the whole split.
     scope = selected if split_folder in (selected, *selected.parents) else split_folder
     rows: dict[str, TestOutcome] = {}
-    folders: list[Path] = []
+    folders: list[Path] = []  # the <model>/<docstr> folders that hold the selected tests
     xfail = 0
     for report in report_paths(split_folder):
         report_folder = report.parent
@@ -183,5 +183,6 @@ def load_split(path: Path, split: str | None = None) -> SplitData:
     if not rows and not folders:
         raise StudyError(f"{path}: no {REPORT_NAME} for split {name!r} at or below this folder")
     human = human_samples(root, name) if scope == split_folder else []
-    return SplitData(root=root, split=name, outcomes=list(rows.values()), code_folders=folders,
+    targets = folders if scope.name.endswith(REPORT_SUFFIX) else [scope]
+    return SplitData(root=root, split=name, outcomes=list(rows.values()), check_paths=targets,
                      human=human, xfail_rows=xfail)

@@ -1,0 +1,111 @@
+"""`oocheck study`: argument checks, the progress bar, and which output goes where."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+
+from oocheck.study.distribution import distribution
+from oocheck.study.outcomes import StudyError, load_split
+from oocheck.study.report import (
+    distribution_dict,
+    render_distribution,
+    render_text,
+    to_json,
+    write_predictions,
+    write_report,
+)
+from oocheck.study.runner import Progress, run_study
+
+FORMATS = ("text", "json")
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"oocheck: {message}\n")
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Progress]:
+    """A rich progress bar on stderr, or a silent hook when `enabled` is false."""
+    if not enabled:
+        yield lambda description, total: (lambda done: None)
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
+        def stage(description: str, total: int | None) -> Callable[[int], None]:
+            task = bar.add_task(description, total=total)
+
+            def advance(done: int) -> None:
+                if total is None:
+                    bar.update(task, total=1, completed=1)
+                else:
+                    bar.update(task, completed=done)
+
+            return advance
+
+        yield stage
+
+
+def _check_outputs(output_format: str, predictions: Path | None, report: Path | None) -> str | None:
+    if output_format not in FORMATS:
+        return f"unknown --format {output_format!r} (choose from {', '.join(FORMATS)})"
+    if predictions is not None and (predictions.is_dir() or not predictions.parent.is_dir()):
+        return f"{predictions}: cannot write the predictions there (not a file in an existing folder)"
+    if report is not None and report.exists() and not report.is_dir():
+        return f"{report}: exists and is not a folder"
+    return None
+
+
+def run_command(path: Path, split: str | None, show_distribution: bool, predictions: Path | None,
+                output_format: str, report: Path | None) -> int:
+    """Run the study as the command line asked; return the exit code."""
+    problem = _check_outputs(output_format, predictions, report)
+    if problem is not None:
+        _err(problem)
+        return EXIT_USAGE
+    console = Console(soft_wrap=True)
+    try:
+        if show_distribution and predictions is None and report is None:
+            data = load_split(path, split)
+            dist = distribution(data.outcomes)
+            if output_format == "json":
+                sys.stdout.write(to_json(distribution_dict(data.split, dist)) + "\n")
+            else:
+                render_distribution(data.split, dist, console)
+            return EXIT_OK
+        with progress_bar(sys.stderr.isatty()) as hook:
+            run = run_study(path, split, hook)
+    except StudyError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    for warning in run.warnings:
+        _err(f"warning: {warning}")
+    metrics = run.metrics()
+    dist = distribution(run.data.outcomes)
+    try:
+        if predictions is not None:
+            write_predictions(predictions, run.scored)
+        if report is not None:
+            note = write_report(report, metrics, dist)
+            if note:
+                _err(note)
+    except OSError as exc:
+        _err(f"cannot write: {exc.strerror or exc}: {exc.filename or ''}")
+        return EXIT_USAGE
+    if output_format == "json":
+        output = metrics.to_dict()
+        output["distribution"] = distribution_dict(run.data.split, dist)
+        sys.stdout.write(to_json(output) + "\n")
+    else:
+        if show_distribution:
+            render_distribution(run.data.split, dist, console)
+        render_text(metrics, console)
+    return EXIT_OK
