@@ -122,6 +122,37 @@ def version() -> None:
     sys.stdout.write(f"oocheck {__version__}\n")
 
 
+@app.command()
+def study(
+    path: Annotated[Path, typer.Argument(help="A RealClassEval package root, or any folder below it.")],
+    split: Annotated[str | None, typer.Option(help="The split to study, e.g. csn (default: the only one, "
+                                                   "or the one PATH is in).")] = None,
+    show_distribution: Annotated[bool, typer.Option("--distribution", help=(
+        "Print the error distribution of the recorded outcomes (alone, it checks nothing)."))] = False,
+    predictions: Annotated[Path | None, typer.Option(help=(
+        "Write one JSON line per scored test case: id, predicted, codes, confidence."))] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    report: Annotated[Path | None, typer.Option(help="Write a markdown report with plots into this folder.")] = None,
+) -> None:
+    """Check generated classes and score the predicted first failure of every recorded test case.
+
+    Test cases with an xfail marker are left out, as in the paper. Precision, recall and F1 per
+    exception (test case and sample level), per rule, per model and docstring level, and the share
+    of human-written classes falsely flagged.
+
+    Examples:
+
+      oocheck study ../shared/realclasseval --split csn
+
+      oocheck study ../shared/realclasseval --distribution
+
+      oocheck study ../shared/realclasseval --predictions preds.jsonl --report study-report/
+    """
+    from oocheck.study.command import run_command  # the study's imports are paid only when it runs
+
+    raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report))
+
+
 def main() -> None:
     try:
         app()
