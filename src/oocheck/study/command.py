@@ -71,7 +71,8 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
     if problem is not None:
         _err(problem)
         return EXIT_USAGE
-    console = Console(soft_wrap=True)
+    # Wide enough for every table when the output goes to a file or a pipe.
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
     try:
         if show_distribution and predictions is None and report is None:
             data = load_split(path, split)

@@ -14,6 +14,7 @@ from rich.table import Column, Table
 from oocheck.study.distribution import COLUMNS, Distribution
 from oocheck.study.metrics import TARGETS, Counts, RuleStats, ScoredTest, StudyMetrics
 
+_SHORT = {"AttributeError": "AE", "TypeError": "TE"}
 MATPLOTLIB_MISSING = "plots skipped: matplotlib is not installed (pip install 'oocheck[study]')"
 
 
@@ -33,8 +34,8 @@ def rule_recall(rule: RuleStats, metrics: StudyMetrics) -> float:
 
 
 # -- terminal ---------------------------------------------------------------------------------------
-def render_text(metrics: StudyMetrics, console: Console) -> None:
-    """The study's tables on the terminal."""
+def render_headline(metrics: StudyMetrics, console: Console) -> None:
+    """Precision, recall and F1 per exception, and the human-written false-alarm rate."""
     headline = Table("exception", "P", "R", "F1", "tp / fp / fn", "sample P", "sample R", "sample F1",
                      title=f"oocheck study — split {metrics.split}, test cases without an xfail marker")
     for exc in metrics.exceptions:
@@ -45,6 +46,11 @@ def render_text(metrics: StudyMetrics, console: Console) -> None:
         human = metrics.human
         console.print(f"human-written classes falsely flagged (AttributeError or TypeError): {human.rate:.1%} "
                       f"({human.flagged} of {human.samples} samples; {human.flagged_tests} of {human.tests} tests)")
+
+
+def render_text(metrics: StudyMetrics, console: Console) -> None:
+    """The study's tables on the terminal."""
+    render_headline(metrics, console)
     rules = Table("rule", "predicts", "findings", "tests decided", "precision", "recall",
                   title="per rule (the rule of each test's first predicted failure)")
     for rule in metrics.rules:
@@ -52,7 +58,8 @@ def render_text(metrics: StudyMetrics, console: Console) -> None:
                       _f(rule.precision) if rule.tests else "-", _f(rule_recall(rule, metrics)))
     console.print(rules)
     for title, groups in (("per model", metrics.per_model), ("per docstring level", metrics.per_docstr)):
-        table = Table(title.split()[-1], *[f"{e} {m}" for e in TARGETS for m in ("P", "R", "F1")], title=title)
+        table = Table(title.split()[-1], *[f"{_SHORT[e]} {m}" for e in TARGETS for m in ("P", "R", "F1")],
+                      title=title, caption="AE: AttributeError, TE: TypeError (test cases)")
         for name, by_exc in groups.items():
             table.add_row(name, *[v for e in TARGETS for v in _prf(by_exc[e])])
         console.print(table)
