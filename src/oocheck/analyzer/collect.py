@@ -71,9 +71,9 @@ class ModuleCollector:
         self.module = module
 
     def run(self) -> None:
+        # Dynamic module features (globals() writes, importlib, sys.modules) are noted by the inference
+        # walk, which visits every expression anyway.
         self._block(self.module.tree.body, guarded=False)
-        for node in ast.walk(self.module.tree):
-            self._openness(node)
 
     # -- module level -------------------------------------------------------------------------------
     def _bind(self, name: str, node: ast.AST) -> None:
@@ -169,25 +169,6 @@ class ModuleCollector:
         for sub in ast.walk(node):
             if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                 self._bind(sub.target.id, sub)
-
-    def _openness(self, node: ast.AST) -> None:
-        module = self.module
-        if isinstance(node, ast.Global):
-            for name in node.names:
-                module.names.setdefault(name, node)
-        elif isinstance(node, ast.Call):
-            callee = dotted_name(node.func)
-            if callee in {"globals", "vars", "locals"} and not node.args:
-                if "uses globals()/vars()" not in module.open_reasons:
-                    module.open_reasons.append("uses globals()/vars()")
-            elif callee and callee.split(".")[0] == "importlib" and callee.endswith("import_module"):
-                if "imports modules dynamically" not in module.open_reasons:
-                    module.open_reasons.append("imports modules dynamically")
-            elif callee == "setattr" and node.args and dotted_name(node.args[0]) in {"sys.modules"}:
-                module.open_reasons.append("sets attributes on sys.modules entries")
-        elif isinstance(node, ast.Subscript) and dotted_name(node.value) == "sys.modules":
-            if isinstance(node.ctx, ast.Store) and "writes sys.modules" not in module.open_reasons:
-                module.open_reasons.append("writes sys.modules")
 
     def _nested_classes(self, node: ast.AST, prefix: str) -> None:
         # Class statements are statements: only statement lists need visiting, not expressions.
@@ -348,11 +329,12 @@ class ClassBodyCollector:
                 for alias in stmt.names:
                     local = alias.asname or alias.name.split(".")[0]
                     self._add(local, BindingKind.CLASS_VAR, stmt, class_level=True)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue  # their bodies are their own namespaces
             for node in ast.walk(stmt):
                 if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                     self._add(node.target.id, BindingKind.CLASS_VAR, node, class_level=True)
-                if (isinstance(node, ast.Call) and dotted_name(node.func) in {"locals", "vars"}
-                        and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                if isinstance(node, ast.Call) and dotted_name(node.func) in {"locals", "vars"}:
                     info.open_reasons.append("writes its namespace through locals()/vars()")
 
     def _assign(self, name: str, stmt: ast.stmt, value: ast.expr | None) -> None:
@@ -409,9 +391,10 @@ class ClassBodyCollector:
         if receiver is None:
             return
         class_level = kind is BindingKind.CLASSMETHOD or func.name == "__new__"
-        # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
-        self._init_calls(func)
         for node in ast.walk(func):
+            # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+                self._init_call(node.func.value)
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
                 if isinstance(node.ctx, ast.Store):
                     bkind = BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE
@@ -441,19 +424,14 @@ class ClassBodyCollector:
                     else:
                         info.open_reasons.append(f"__setattr__ with a computed name in {func.name}()")
 
-    def _init_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    def _init_call(self, owner: ast.expr) -> None:
+        """Record `<owner>.__init__(...)`: `super()`, an explicit base, or something unknown."""
         info = self.info
-        for node in ast.walk(func):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-                continue
-            if node.func.attr != "__init__":
-                continue
-            owner = node.func.value
-            if isinstance(owner, ast.Call) and dotted_name(owner.func) == "super":
-                info.init_calls_super = True
+        if isinstance(owner, ast.Call) and dotted_name(owner.func) == "super":
+            info.init_calls_super = True
+        else:
+            name = dotted_name(owner)
+            if name:
+                info.init_calls.add(name)
             else:
-                name = dotted_name(owner)
-                if name:
-                    info.init_calls.add(name)
-                else:
-                    info.init_is_dynamic = True
+                info.init_is_dynamic = True

@@ -300,6 +300,9 @@ class FlowWalker:
                 self.eval(stmt.exc)
             if stmt.cause is not None:
                 self.eval(stmt.cause)
+        elif isinstance(stmt, ast.Global):
+            for name in stmt.names:  # a function that assigns a global binds a module attribute
+                self.scope.module.names.setdefault(name, stmt)
         elif isinstance(stmt, ast.Delete):
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
@@ -461,6 +464,8 @@ class FlowWalker:
             receiver = self.eval(target.value)
             self._record(target, receiver, store=True)
         elif isinstance(target, ast.Subscript):
+            if dotted_name(target.value) == "sys.modules":
+                self._open_module("writes sys.modules")
             self.eval(target.value)
             self.eval(target.slice)
 
@@ -544,6 +549,7 @@ class FlowWalker:
             func = self.index.attribute_value(receiver, expr.func.attr, self.scope.module)
         else:
             func = self.eval(expr.func)
+        self._note_dynamic_module(expr)
         if (isinstance(expr.func, ast.Name) and expr.func.id in {"hasattr", "getattr", "delattr"}
                 and len(expr.args) >= (3 if expr.func.id == "getattr" else 2)
                 and isinstance(expr.args[1], ast.Constant) and isinstance(expr.args[1].value, str)):
@@ -582,6 +588,24 @@ class FlowWalker:
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None
+
+    def _note_dynamic_module(self, call: ast.Call) -> None:
+        """Calls that let a module gain names no statement shows."""
+        callee = dotted_name(call.func)
+        if callee is None:
+            return
+        at_module_level = self.scope.function is None and self.scope.cls is None
+        if callee == "globals" or (callee in {"vars", "locals"} and not call.args and at_module_level):
+            self._open_module("uses globals()/vars()")
+        elif callee.split(".")[0] == "importlib" and callee.endswith("import_module"):
+            self._open_module("imports modules dynamically")
+        elif callee == "setattr" and call.args and dotted_name(call.args[0]) == "sys.modules":
+            self._open_module("sets attributes on sys.modules entries")
+
+    def _open_module(self, reason: str) -> None:
+        reasons = self.scope.module.open_reasons
+        if reason not in reasons:
+            reasons.append(reason)
 
     def _method_return(self, cls: ClassInfo, name: str) -> Value:
         for klass in cls.mro:
