@@ -27,7 +27,7 @@ from oocheck.analyzer.values import ClassObject, FunctionValue, ModuleValue, Std
 from oocheck.discovery import SourceFile
 
 if TYPE_CHECKING:
-    from oocheck.analyzer.infer import AttributeAccess, CallSite
+    from oocheck.analyzer.infer import AttributeAccess, CallFault, CallSite, ValueFault
 
 # Class decorators known not to add attributes that matter for attribute checks.
 _HARMLESS_DECORATORS = {"dataclass", "total_ordering", "final", "runtime_checkable", "unique", "verify",
@@ -58,6 +58,8 @@ class RepoIndex:
     unknown_stores: dict[Path, set[str]] = field(default_factory=lambda: defaultdict(set))
     accesses: list[AttributeAccess] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
+    value_faults: list[ValueFault] = field(default_factory=list)  # operations that raise for their types
+    call_faults: list[CallFault] = field(default_factory=list)  # calls whose arguments make the callee raise
     instantiated: set[int] = field(default_factory=set)  # ids of classes created by a direct `C(...)` call
     _resolving: set[int] = field(default_factory=set)
 

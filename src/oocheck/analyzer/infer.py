@@ -9,10 +9,13 @@ is unknown, and an unknown receiver is never judged.
 from __future__ import annotations
 
 import ast
+import builtins
+import operator
 from dataclasses import dataclass
 
+from oocheck.analyzer import values_ops
 from oocheck.analyzer.collect import child_statements, dotted_name, first_param, method_kind, target_names
-from oocheck.analyzer.external import ExternalClass, external_class
+from oocheck.analyzer.external import ExternalClass, external_class, stdlib_object
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
 from oocheck.analyzer.values import (
@@ -64,6 +67,62 @@ class AttributeAccess:
 
     def guarded_against(self, exception: str) -> bool:
         return exception in self.caught or bool(self.caught & BROAD_EXCEPTIONS) or self.attr in self.guarded_names
+
+
+@dataclass(frozen=True)
+class ValueFault:
+    """An operation that raises for the types of its operands (`None` iterated, `float.decode`)."""
+
+    node: ast.AST
+    exception: str
+    message: str
+    caught: frozenset[str]
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class CallFault:
+    """A call whose arguments make the callee raise on its straight-line path."""
+
+    call: ast.Call
+    scope: Scope  # the caller
+    caught: frozenset[str]
+    callee: str
+    inner: ValueFault  # where and what, inside the callee (possibly several calls deep)
+
+
+class _Stop(Exception):
+    """Ends a specialised walk: the first fault on the path, or a point past which it cannot see."""
+
+    def __init__(self, fault: ValueFault | None) -> None:
+        super().__init__()
+        self.fault = fault
+
+
+_BINARY = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitXor: operator.xor, ast.BitAnd: operator.and_,
+    ast.MatMult: operator.matmul,
+}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+_COMPARE = {
+    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.In: operator.contains, ast.NotIn: operator.contains,
+}
+MAX_CALL_DEPTH = 3
+
+
+def literal_type(value: Value) -> type | None:
+    """The builtin type of a value known only by its type (`None`, `1.5`, `[]`, the result of `len()`)."""
+    if isinstance(value, Instance) and value.exact and isinstance(value.cls, ExternalClass):
+        kind = value.cls.obj
+        return kind if kind in values_ops.LITERAL_TYPES else None
+    return None
+
+
+def literal(kind: type | None) -> Value:
+    return Instance(external_class(kind), exact=True) if kind is not None else None
 
 
 @dataclass(frozen=True)
@@ -165,7 +224,8 @@ class FlowWalker:
     """Walks one scope in execution order, recording attribute accesses."""
 
     def __init__(self, index: RepoIndex, scope: Scope, env: Env, sink: list[AttributeAccess],
-                 locals_: set[str] | None = None, hasattr_names: frozenset[str] = frozenset()) -> None:
+                 locals_: set[str] | None = None, hasattr_names: frozenset[str] = frozenset(),
+                 depth: int = 0) -> None:
         # `hasattr(x, "a")` / `getattr(x, "a", default)` seen so far in this scope: later reads of `.a`
         # are treated as guarded (the code is written to cope with the attribute being absent).
         self.index = index
@@ -176,6 +236,8 @@ class FlowWalker:
         self.caught: list[frozenset[str]] = []
         self.hasattr_names = hasattr_names
         self.deferred: list[tuple[ast.AST, Scope, Env]] = []
+        # > 0 inside a callee walked with the caller's argument values: stop at the first fault.
+        self.depth = depth
 
     # -- entry points -------------------------------------------------------------------------------
     def run_deferred(self) -> None:
@@ -292,6 +354,7 @@ class FlowWalker:
             self._import(stmt)
         elif isinstance(stmt, ast.Assert):
             self.eval(stmt.test)
+            self._forget_literals(stmt.test)
             if stmt.msg is not None:
                 self.eval(stmt.msg)
             self._narrow(stmt.test, env)
@@ -365,8 +428,16 @@ class FlowWalker:
             binding = ImportBinding(source, alias.name, stmt.lineno, False)
         return self.index.import_value(module, binding)
 
+    def _forget_literals(self, test: ast.expr) -> None:
+        """A test on a name (`if x is None`, `if not x`, `x and x.y`) says something about its value:
+        a name known only by its builtin type becomes unknown rather than wrongly known."""
+        for node in ast.walk(test):
+            if isinstance(node, ast.Name) and literal_type(self.env.get(node.id)) is not None:
+                self.env[node.id] = None
+
     def _if(self, stmt: ast.If) -> None:
         self.eval(stmt.test)
+        self._forget_literals(stmt.test)
         before = dict(self.env)
         self._narrow(stmt.test, self.env)
         self.walk_body(stmt.body)
@@ -379,8 +450,9 @@ class FlowWalker:
     def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While) -> None:
         if isinstance(stmt, ast.While):
             self.eval(stmt.test)
+            self._forget_literals(stmt.test)
         else:
-            self.eval(stmt.iter)
+            self._iterate(stmt.iter, self.eval(stmt.iter))
         before = dict(self.env)
         for name in _assigned_names([*stmt.body, *stmt.orelse]):
             self.env[name] = None
@@ -456,6 +528,11 @@ class FlowWalker:
         if isinstance(target, ast.Name):
             self.env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
+            kind = literal_type(value)
+            if kind is not None:
+                outcome = values_ops.unpack(kind)
+                if outcome.error:
+                    self._fault(target, "TypeError", outcome.error)
             for elt in target.elts:
                 self.assign(elt, None)
         elif isinstance(target, ast.Starred):
@@ -472,7 +549,38 @@ class FlowWalker:
     # -- expressions --------------------------------------------------------------------------------
     def _record(self, node: ast.Attribute, receiver: Value, store: bool) -> None:
         caught = frozenset().union(*self.caught) if self.caught else frozenset()
-        self.sink.append(AttributeAccess(node, receiver, store, caught, self.hasattr_names, self.scope))
+        access = AttributeAccess(node, receiver, store, caught, self.hasattr_names, self.scope)
+        self.sink.append(access)
+        if self.depth and not store and not access.via_self:
+            self._check_argument_attribute(access)
+
+    def _check_argument_attribute(self, access: AttributeAccess) -> None:
+        """Inside a specialised callee: a read that the argument's type cannot satisfy."""
+        from oocheck.analyzer.members import Found, instance_lookup
+
+        receiver = access.receiver
+        name = access.attr
+        if not isinstance(receiver, Instance) or not receiver.exact or access.guarded_against("AttributeError"):
+            return
+        if name.startswith("__") and name.endswith("__"):
+            return
+        result = instance_lookup(receiver.cls, name, exact=True)
+        if result.found is Found.NO and not result.unusable:
+            self._fault(access.node, "AttributeError", f"'{receiver.cls.name}' object has no attribute '{name}'")
+
+    def _fault(self, node: ast.AST, exception: str, message: str) -> None:
+        caught = frozenset().union(*self.caught) if self.caught else frozenset()
+        fault = ValueFault(node, exception, message, caught, self.scope)
+        if self.depth:
+            raise _Stop(fault)
+        self.index.value_faults.append(fault)
+
+    def _iterate(self, node: ast.expr, value: Value) -> None:
+        kind = literal_type(value)
+        if kind is not None:
+            outcome = values_ops.iterate(kind)
+            if outcome.error:
+                self._fault(node, "TypeError", outcome.error)
 
     def lookup(self, name: str) -> Value:
         if name in self.env:
@@ -492,6 +600,9 @@ class FlowWalker:
             return None
         if isinstance(expr, ast.Name):
             return self.lookup(expr.id)
+        if isinstance(expr, ast.Constant):
+            constant_type: type = type(expr.value)
+            return literal(constant_type) if constant_type in values_ops.LITERAL_TYPES else None
         if isinstance(expr, ast.Attribute):
             receiver = self.eval(expr.value)
             if load_attr:
@@ -505,6 +616,7 @@ class FlowWalker:
             return value
         if isinstance(expr, ast.IfExp):
             self.eval(expr.test)
+            self._forget_literals(expr.test)
             a = self.eval(expr.body)
             b = self.eval(expr.orelse)
             return a if a == b else None
@@ -519,7 +631,7 @@ class FlowWalker:
             saved = self.env
             self.env = dict(saved)
             for generator in expr.generators:
-                self.eval(generator.iter)
+                self._iterate(generator.iter, self.eval(generator.iter))
                 self.assign(generator.target, None)
                 for cond in generator.ifs:
                     self.eval(cond)
@@ -529,17 +641,79 @@ class FlowWalker:
             else:
                 self.eval(expr.elt)
             self.env = saved
-            return None
+            return literal({ast.ListComp: list, ast.SetComp: set, ast.DictComp: dict}.get(type(expr)))
         if isinstance(expr, ast.BoolOp):
             for operand in expr.values:
                 self.eval(operand)
+                self._forget_literals(operand)
             return None
+        if isinstance(expr, ast.BinOp):
+            return self._binary(expr)
+        if isinstance(expr, ast.UnaryOp):
+            operand_value = self.eval(expr.operand)
+            if isinstance(expr.op, ast.Not):
+                return literal(bool)
+            kind = literal_type(operand_value)
+            unary = _UNARY.get(type(expr.op))
+            if kind is None or unary is None:
+                return None
+            outcome = values_ops.unary(unary, kind)
+            if outcome.error:
+                self._fault(expr, "TypeError", outcome.error)
+            return literal(outcome.result)
+        if isinstance(expr, ast.Compare):
+            return self._compare(expr)
+        if isinstance(expr, ast.Subscript):
+            container = self.eval(expr.value)
+            key = self.eval(expr.slice) if not isinstance(expr.slice, ast.Slice) else self._eval_children(expr.slice)
+            kind = literal_type(container)
+            if kind is not None and isinstance(expr.ctx, ast.Load):
+                outcome = values_ops.subscript(kind, None if isinstance(expr.slice, ast.Slice) else literal_type(key))
+                if outcome.error:
+                    self._fault(expr, "TypeError", outcome.error)
+                return literal(outcome.result)
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr)):
+            self._eval_children(expr)
+            return literal({ast.List: list, ast.Tuple: tuple, ast.Set: set, ast.Dict: dict,
+                            ast.JoinedStr: str}[type(expr)])
+        return self._eval_children(expr)
+
+    def _eval_children(self, expr: ast.AST) -> Value:
         for child in ast.iter_child_nodes(expr):
             if isinstance(child, ast.expr):
                 self.eval(child)
             elif isinstance(child, ast.keyword):
                 self.eval(child.value)
         return None
+
+    def _binary(self, expr: ast.BinOp) -> Value:
+        left = literal_type(self.eval(expr.left))
+        right = literal_type(self.eval(expr.right))
+        op = _BINARY.get(type(expr.op))
+        if left is None or right is None or op is None:
+            return None
+        outcome = values_ops.binary(op, left, right)
+        if outcome.error:
+            self._fault(expr, "TypeError", outcome.error)
+        return literal(outcome.result)
+
+    def _compare(self, expr: ast.Compare) -> Value:
+        left_value = self.eval(expr.left)
+        for op, comparator in zip(expr.ops, expr.comparators, strict=True):
+            right_value = self.eval(comparator)
+            func = _COMPARE.get(type(op))
+            left, right = literal_type(left_value), literal_type(right_value)
+            if func is not None and left is not None and right is not None:
+                if func is operator.contains:  # `a in b` asks b
+                    outcome = values_ops.compare(func, right, left)
+                else:
+                    outcome = values_ops.compare(func, left, right)
+                if outcome.error:
+                    self._fault(expr, "TypeError", outcome.error)
+                    return literal(bool)
+            left_value = right_value
+        return literal(bool)
 
     def _call(self, expr: ast.Call) -> Value:
         receiver: Value = None
@@ -555,13 +729,18 @@ class FlowWalker:
                 and isinstance(expr.args[1], ast.Constant) and isinstance(expr.args[1].value, str)):
             self.hasattr_names = self.hasattr_names | {expr.args[1].value}
         caught = frozenset().union(*self.caught) if self.caught else frozenset()
-        self.index.calls.append(CallSite(expr, func, receiver,
-                                         expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
-                                         caught, self.scope))
-        for arg in expr.args:
-            self.eval(arg)
-        for keyword in expr.keywords:
-            self.eval(keyword.value)
+        args = [self.eval(arg.value if isinstance(arg, ast.Starred) else arg) for arg in expr.args]
+        keywords = {k.arg: self.eval(k.value) for k in expr.keywords}
+        if not self.depth:
+            self.index.calls.append(CallSite(expr, func, receiver,
+                                             expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
+                                             caught, self.scope))
+        result = self._builtin_call(expr, func, receiver, args)
+        if result is not None:
+            return result
+        simple = not any(isinstance(a, ast.Starred) for a in expr.args) and None not in keywords
+        if simple and self.depth < MAX_CALL_DEPTH:
+            self._follow_arguments(expr, func, receiver, args, keywords, caught)
         if isinstance(expr.func, ast.Name) and expr.func.id == "super" and "super" not in self.env \
                 and "super" not in self.scope.module.names:
             if self.scope.cls is not None and self.scope.self_name is not None:
@@ -574,7 +753,7 @@ class FlowWalker:
                 return ClassObject(inner.cls, inner.exact)
             return None
         if isinstance(func, ClassObject):
-            if func.exact and isinstance(func.cls, ClassInfo):
+            if func.exact and isinstance(func.cls, ClassInfo) and not self.depth:
                 self.index.instantiated.add(id(func.cls))
             return _instantiate(func)
         if isinstance(func, FunctionValue) and func.node.returns is not None:
@@ -588,6 +767,123 @@ class FlowWalker:
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None
+
+    def _builtin_call(self, expr: ast.Call, func: Value, receiver: Value, args: list[Value]) -> Value:
+        """Calls decided by the types of their arguments: pure builtins and stdlib functions, methods
+        of builtin values, calling a value that is not callable."""
+        if expr.keywords or any(isinstance(a, ast.Starred) for a in expr.args):
+            return None
+        kinds = [literal_type(a) for a in args]
+        if any(k is None for k in kinds):
+            return None
+        arg_types = tuple(k for k in kinds if k is not None)
+        receiver_kind = literal_type(receiver)
+        if isinstance(expr.func, ast.Attribute) and receiver_kind is not None:
+            if expr.func.attr not in external_class(receiver_kind).class_attrs:
+                return None  # the missing attribute itself is the finding (OO101)
+            outcome = values_ops.call_method(receiver_kind, expr.func.attr, arg_types)
+        elif literal_type(func) is not None:
+            outcome = values_ops.call_value(literal_type(func) or type(None))
+        else:
+            func_id = self._pure_callable(expr.func)
+            if func_id is None:
+                return None
+            outcome = values_ops.call_pure(func_id, arg_types)
+        if outcome.error:
+            self._fault(expr, "TypeError", outcome.error)
+        return literal(outcome.result)
+
+    def _pure_callable(self, func: ast.expr) -> int | None:
+        """The id of a side-effect-free builtin or standard-library callable named by `func`."""
+        if isinstance(func, ast.Name):
+            if func.id in self.env or func.id in self.locals:
+                return None
+            binding = self.scope.module.imports.get(func.id)
+            if binding is not None and binding.attribute and binding.attribute != "*":
+                return values_ops.pure_callable_id(stdlib_object(binding.module, binding.attribute))
+            if func.id in self.scope.module.names:
+                return None
+            return values_ops.pure_callable_id(getattr(builtins, func.id, None))
+        if isinstance(func, ast.Attribute):
+            owner = self.eval(func.value) if isinstance(func.value, (ast.Name, ast.Attribute)) else None
+            if isinstance(owner, StdlibModule):
+                return values_ops.pure_callable_id(stdlib_object(owner.name, func.attr))
+        return None
+
+    def _follow_arguments(self, expr: ast.Call, func: Value, receiver: Value, args: list[Value],
+                          keywords: dict[str | None, Value], caught: frozenset[str]) -> None:
+        """Walk the callee's straight-line path with the values of this call's arguments."""
+        from oocheck.analyzer.members import find_method
+
+        target = None
+        bound_self: Value = None
+        if isinstance(func, ClassObject) and isinstance(func.cls, ClassInfo) and func.exact:
+            target = find_method(func.cls, "__init__")
+            bound_self = Instance(func.cls, exact=True)
+        elif isinstance(receiver, Instance) and isinstance(receiver.cls, ClassInfo) and isinstance(
+                expr.func, ast.Attribute):
+            target = find_method(receiver.cls, expr.func.attr)
+            bound_self = receiver
+        elif isinstance(func, FunctionValue):
+            target = None
+            if not func.node.decorator_list:
+                self._specialise(expr, func.module, None, func.node, None, args, keywords, caught)
+            return
+        if target is None:
+            return
+        owner, node = target
+        if node.decorator_list:  # staticmethod, classmethod, property or a wrapper: not followed
+            return
+        self._specialise(expr, owner.module, owner, node, bound_self, args, keywords, caught)
+
+    def _specialise(self, expr: ast.Call, module: ModuleInfo, owner: ClassInfo | None,
+                    node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Value, args: list[Value],
+                    keywords: dict[str | None, Value], caught: frozenset[str]) -> None:
+        if not any(literal_type(v) is not None or (isinstance(v, Instance) and v.exact)
+                   for v in [*args, *keywords.values()]):
+            return
+        env = _bind_arguments(node, bound_self, args, keywords)
+        if env is None or isinstance(node, ast.AsyncFunctionDef):
+            return
+        self_name = first_param(node) if bound_self is not None else None
+        scope = Scope(module, f"{owner.qualname}.{node.name}" if owner else node.name, cls=owner,
+                      function=node, self_name=self_name)
+        walker = FlowWalker(self.index, scope, env, [], _assigned_names(node.body), frozenset(),
+                            depth=self.depth + 1)
+        try:
+            walker.walk_prefix(node.body)
+            return
+        except _Stop as stop:
+            fault = stop.fault
+        if fault is None:
+            return
+        if self.depth:
+            raise _Stop(ValueFault(fault.node, fault.exception, fault.message, fault.caught, fault.scope))
+        self.index.call_faults.append(CallFault(expr, self.scope, caught, scope.qualname, fault))
+
+    def walk_prefix(self, body: list[ast.stmt]) -> None:
+        """The statements that run whenever the function runs: up to the first branch, loop, `try`,
+        `with`, `assert`, `return` or `raise` (whose own expressions are still evaluated)."""
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
+                continue
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # a docstring
+            if isinstance(stmt, (ast.If, ast.While)):
+                self.eval(stmt.test)
+                break
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self._iterate(stmt.iter, self.eval(stmt.iter))
+                break
+            if isinstance(stmt, ast.Return):
+                if stmt.value is not None:
+                    self.eval(stmt.value)
+                break
+            if isinstance(stmt, (ast.Try, ast.With, ast.AsyncWith, ast.Assert, ast.Raise, ast.Match)) or \
+                    type(stmt).__name__ == "TryStar":
+                break
+            self.statement(stmt)
+        raise _Stop(None)
 
     def _note_dynamic_module(self, call: ast.Call) -> None:
         """Calls that let a module gain names no statement shows."""
@@ -624,6 +920,54 @@ class FlowWalker:
             if name in klass.bindings:
                 return None
         return None
+
+
+def _bind_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Value, args: list[Value],
+                    keywords: dict[str | None, Value]) -> Env | None:
+    """Parameter values for a call, as CPython binds them; None when the call does not fit (the
+    signature rules report that) or uses what this binding does not model."""
+    params = [*node.args.posonlyargs, *node.args.args]
+    env: Env = {}
+    if bound_self is not None:
+        if not params:
+            return None
+        env[params[0].arg] = bound_self
+        params = params[1:]
+    if len(args) > len(params) and node.args.vararg is None:
+        return None
+    for param, value in zip(params, args, strict=False):
+        env[param.arg] = value
+    if node.args.vararg is not None:
+        env[node.args.vararg.arg] = literal(tuple)
+    if node.args.kwarg is not None:
+        env[node.args.kwarg.arg] = literal(dict)
+    defaults = dict(zip([p.arg for p in params][len(params) - len(node.args.defaults):], node.args.defaults,
+                        strict=True))
+    kwonly = {p.arg: d for p, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)}
+    for name, value in keywords.items():
+        if name is None or name in env or (name not in {p.arg for p in params} and name not in kwonly):
+            if node.args.kwarg is None or name in env:
+                return None
+            continue
+        env[name] = value
+    for param in params:
+        if param.arg not in env:
+            default = defaults.get(param.arg)
+            if default is None:
+                return None
+            env[param.arg] = _default_value(default)
+    for name, default_kw in kwonly.items():
+        if name not in env:
+            if default_kw is None:
+                return None
+            env[name] = _default_value(default_kw)
+    return env
+
+
+def _default_value(node: ast.expr) -> Value:
+    if isinstance(node, ast.Constant) and type(node.value) in values_ops.LITERAL_TYPES:
+        return literal(type(node.value))
+    return None
 
 
 def _new_returns_instance(klass: ClassInfo) -> bool:

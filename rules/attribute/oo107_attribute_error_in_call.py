@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oocheck.diagnostics import Confidence, Finding, Location
+from oocheck.rule import CheckContext, Rule
+
+
+class AttributeErrorInCall(Rule):
+    """A call whose argument lacks an attribute that the callee reads on its straight-line path.
+
+    ## What it finds
+    A call `obj.method(value)` (or `C(value)`, or `func(value)`) where `value` is known — a literal,
+    `None`, or an instance made by `C(...)` — and the callee, on the statements that run whenever it
+    runs (before any branch, loop or `try`), reads an attribute that the value's type does not have.
+    The callee is followed through further calls the same way, a few levels deep.
+
+    ## Why it fails at runtime
+    The callee treats its parameter as a different type than the one passed: `data.encode()` on a
+    float, `request.url` on `None`. The AttributeError is raised inside the callee, but the cause is the
+    argument at this call.
+
+    ## Example
+    ```python
+    class Sender:
+        def send(self, data):
+            payload = data.encode("utf-8")
+            return payload
+
+    Sender().send(633.0)
+    ```
+
+    ## Use instead
+    ```python
+    class Sender:
+        def send(self, data):
+            payload = data.encode("utf-8")
+            return payload
+
+    Sender().send("633.0")
+    ```
+
+    ## Not flagged
+    Reads after a branch, loop, `try`, `with` or `assert` in the callee (they may not run, or may
+    guard the value); reads on `self` (OO101 reports those where they are); decorated callees;
+    calls with `*args` or `**kwargs`; reads guarded by `hasattr`; calls inside `try/except
+    AttributeError`.
+    """
+
+    code = "OO107"
+    name = "attribute-error-in-call"
+    predicts = "AttributeError"
+    confidence = Confidence.HIGH
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for fault in ctx.index.call_faults:
+            inner = fault.inner
+            if inner.exception != self.predicts or _caught(fault.caught, self.predicts):
+                continue
+            where = f"{inner.scope.module.display_path}:{getattr(inner.node, 'lineno', 1)}"
+            message = f"{inner.message} (in {fault.callee}, at {where}, with the arguments of this call)"
+            evidence = [Location(inner.scope.module.display_path, getattr(inner.node, "lineno", 1),
+                                 getattr(inner.node, "col_offset", 0) + 1, f"raised here, in {inner.scope.qualname}")]
+            yield self.finding(fault.scope.module.display_path, fault.call, message, self.confidence, evidence)
+
+
+def _caught(caught: frozenset[str], exception: str) -> bool:
+    return bool(caught & {exception, "Exception", "BaseException"})
