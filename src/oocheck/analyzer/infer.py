@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from oocheck.analyzer import values_ops
 from oocheck.analyzer.collect import child_statements, dotted_name, first_param, method_kind, target_names
@@ -19,6 +21,7 @@ from oocheck.analyzer.external import ExternalClass, external_class, stdlib_obje
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
 from oocheck.analyzer.values import (
+    NO_CONST,
     ClassObject,
     FunctionValue,
     Instance,
@@ -99,14 +102,14 @@ class _Stop(Exception):
         self.fault = fault
 
 
-_BINARY = {
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.LShift: operator.lshift,
     ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitXor: operator.xor, ast.BitAnd: operator.and_,
     ast.MatMult: operator.matmul,
 }
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
-_COMPARE = {
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
     ast.In: operator.contains, ast.NotIn: operator.contains,
 }
@@ -121,8 +124,21 @@ def literal_type(value: Value) -> type | None:
     return None
 
 
-def literal(kind: type | None) -> Value:
-    return Instance(external_class(kind), exact=True) if kind is not None else None
+def literal(kind: type | None, const: object = NO_CONST) -> Value:
+    return Instance(external_class(kind), exact=True, const=const) if kind is not None else None
+
+
+def as_operand(value: Value) -> values_ops.Operand | None:
+    """(type, constant) of a value known by its builtin type; None otherwise."""
+    kind = literal_type(value)
+    if kind is None:
+        return None
+    assert isinstance(value, Instance)
+    return kind, value.const
+
+
+def _result(outcome: values_ops.Outcome) -> Value:
+    return literal(outcome.result, outcome.const)
 
 
 @dataclass(frozen=True)
@@ -213,7 +229,15 @@ def _merge(envs: list[Env], keys: set[str] | None = None) -> Env:
     all_keys = set().union(*(e.keys() for e in envs)) if keys is None else keys
     for key in all_keys:
         values = [e.get(key, _MISSING) for e in envs]
-        merged[key] = first.get(key) if all(v == values[0] for v in values) and values[0] is not _MISSING else None
+        if values[0] is not _MISSING and all(v == values[0] for v in values):
+            merged[key] = first.get(key)
+        elif all(isinstance(v, Instance) for v in values):
+            head = values[0]
+            assert isinstance(head, Instance)
+            same = all(isinstance(v, Instance) and v.cls is head.cls and v.exact == head.exact for v in values)
+            merged[key] = Instance(head.cls, head.exact) if same else None
+        else:
+            merged[key] = None
     return merged
 
 
@@ -528,9 +552,9 @@ class FlowWalker:
         if isinstance(target, ast.Name):
             self.env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
-            kind = literal_type(value)
-            if kind is not None:
-                outcome = values_ops.unpack(kind)
+            pair = as_operand(value)
+            if pair is not None:
+                outcome = values_ops.unpack(pair)
                 if outcome.error:
                     self._fault(target, "TypeError", outcome.error)
             for elt in target.elts:
@@ -576,11 +600,16 @@ class FlowWalker:
         self.index.value_faults.append(fault)
 
     def _iterate(self, node: ast.expr, value: Value) -> None:
-        kind = literal_type(value)
-        if kind is not None:
-            outcome = values_ops.iterate(kind)
-            if outcome.error:
-                self._fault(node, "TypeError", outcome.error)
+        pair = as_operand(value)
+        if pair is not None:
+            self._outcome(node, values_ops.iterate(pair))
+
+    def _outcome(self, node: ast.AST, outcome: values_ops.Outcome) -> Value:
+        """Record the failure of an operation, or give the value it produces."""
+        if outcome.error is not None and outcome.exception:
+            self._fault(node, outcome.exception, outcome.error)
+            return None
+        return _result(outcome)
 
     def lookup(self, name: str) -> Value:
         if name in self.env:
@@ -602,7 +631,7 @@ class FlowWalker:
             return self.lookup(expr.id)
         if isinstance(expr, ast.Constant):
             constant_type: type = type(expr.value)
-            return literal(constant_type) if constant_type in values_ops.LITERAL_TYPES else None
+            return literal(constant_type, expr.value) if constant_type in values_ops.LITERAL_TYPES else None
         if isinstance(expr, ast.Attribute):
             receiver = self.eval(expr.value)
             if load_attr:
@@ -653,25 +682,20 @@ class FlowWalker:
             operand_value = self.eval(expr.operand)
             if isinstance(expr.op, ast.Not):
                 return literal(bool)
-            kind = literal_type(operand_value)
+            pair = as_operand(operand_value)
             unary = _UNARY.get(type(expr.op))
-            if kind is None or unary is None:
+            if pair is None or unary is None:
                 return None
-            outcome = values_ops.unary(unary, kind)
-            if outcome.error:
-                self._fault(expr, "TypeError", outcome.error)
-            return literal(outcome.result)
+            return self._outcome(expr, values_ops.unary(unary, pair))
         if isinstance(expr, ast.Compare):
             return self._compare(expr)
         if isinstance(expr, ast.Subscript):
             container = self.eval(expr.value)
             key = self.eval(expr.slice) if not isinstance(expr.slice, ast.Slice) else self._eval_children(expr.slice)
-            kind = literal_type(container)
-            if kind is not None and isinstance(expr.ctx, ast.Load):
-                outcome = values_ops.subscript(kind, None if isinstance(expr.slice, ast.Slice) else literal_type(key))
-                if outcome.error:
-                    self._fault(expr, "TypeError", outcome.error)
-                return literal(outcome.result)
+            pair = as_operand(container)
+            if pair is not None and isinstance(expr.ctx, ast.Load):
+                key_pair = None if isinstance(expr.slice, ast.Slice) else as_operand(key)
+                return self._outcome(expr, values_ops.subscript(pair, key_pair))
             return None
         if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr)):
             self._eval_children(expr)
@@ -688,29 +712,26 @@ class FlowWalker:
         return None
 
     def _binary(self, expr: ast.BinOp) -> Value:
-        left = literal_type(self.eval(expr.left))
-        right = literal_type(self.eval(expr.right))
+        left = as_operand(self.eval(expr.left))
+        right = as_operand(self.eval(expr.right))
         op = _BINARY.get(type(expr.op))
         if left is None or right is None or op is None:
             return None
-        outcome = values_ops.binary(op, left, right)
-        if outcome.error:
-            self._fault(expr, "TypeError", outcome.error)
-        return literal(outcome.result)
+        return self._outcome(expr, values_ops.binary(op, left, right))
 
     def _compare(self, expr: ast.Compare) -> Value:
         left_value = self.eval(expr.left)
         for op, comparator in zip(expr.ops, expr.comparators, strict=True):
             right_value = self.eval(comparator)
             func = _COMPARE.get(type(op))
-            left, right = literal_type(left_value), literal_type(right_value)
+            left, right = as_operand(left_value), as_operand(right_value)
             if func is not None and left is not None and right is not None:
                 if func is operator.contains:  # `a in b` asks b
                     outcome = values_ops.compare(func, right, left)
                 else:
                     outcome = values_ops.compare(func, left, right)
                 if outcome.error:
-                    self._fault(expr, "TypeError", outcome.error)
+                    self._outcome(expr, outcome)
                     return literal(bool)
             left_value = right_value
         return literal(bool)
@@ -773,25 +794,24 @@ class FlowWalker:
         of builtin values, calling a value that is not callable."""
         if expr.keywords or any(isinstance(a, ast.Starred) for a in expr.args):
             return None
-        kinds = [literal_type(a) for a in args]
-        if any(k is None for k in kinds):
+        pairs = [as_operand(a) for a in args]
+        if any(p is None for p in pairs):
             return None
-        arg_types = tuple(k for k in kinds if k is not None)
-        receiver_kind = literal_type(receiver)
-        if isinstance(expr.func, ast.Attribute) and receiver_kind is not None:
-            if expr.func.attr not in external_class(receiver_kind).class_attrs:
+        arg_pairs = tuple(p for p in pairs if p is not None)
+        receiver_pair = as_operand(receiver)
+        func_pair = as_operand(func)
+        if isinstance(expr.func, ast.Attribute) and receiver_pair is not None:
+            if expr.func.attr not in external_class(receiver_pair[0]).class_attrs:
                 return None  # the missing attribute itself is the finding (OO101)
-            outcome = values_ops.call_method(receiver_kind, expr.func.attr, arg_types)
-        elif literal_type(func) is not None:
-            outcome = values_ops.call_value(literal_type(func) or type(None))
+            outcome = values_ops.call_method(receiver_pair, expr.func.attr, arg_pairs)
+        elif func_pair is not None:
+            outcome = values_ops.call_value(func_pair)
         else:
             func_id = self._pure_callable(expr.func)
             if func_id is None:
                 return None
-            outcome = values_ops.call_pure(func_id, arg_types)
-        if outcome.error:
-            self._fault(expr, "TypeError", outcome.error)
-        return literal(outcome.result)
+            outcome = values_ops.call_pure(func_id, arg_pairs)
+        return self._outcome(expr, outcome)
 
     def _pure_callable(self, func: ast.expr) -> int | None:
         """The id of a side-effect-free builtin or standard-library callable named by `func`."""
@@ -840,7 +860,7 @@ class FlowWalker:
                     node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Value, args: list[Value],
                     keywords: dict[str | None, Value], caught: frozenset[str]) -> None:
         if not any(literal_type(v) is not None or (isinstance(v, Instance) and v.exact)
-                   for v in [*args, *keywords.values()]):
+                   for v in [bound_self, *args, *keywords.values()]):
             return
         env = _bind_arguments(node, bound_self, args, keywords)
         if env is None or isinstance(node, ast.AsyncFunctionDef):
@@ -862,28 +882,134 @@ class FlowWalker:
         self.index.call_faults.append(CallFault(expr, self.scope, caught, scope.qualname, fault))
 
     def walk_prefix(self, body: list[ast.stmt]) -> None:
-        """The statements that run whenever the function runs: up to the first branch, loop, `try`,
-        `with`, `assert`, `return` or `raise` (whose own expressions are still evaluated)."""
+        """Walk what runs whenever the function runs, then stop (`_Stop`, with the first fault met)."""
+        self._walk_straight(body)
+        raise _Stop(None)
+
+    def _walk_straight(self, body: list[ast.stmt]) -> bool:
+        """The statements of `body` up to the first one whose path depends on what is not known: a loop,
+        `try`, `with`, `assert`, or an `if` whose test the argument types do not decide. An `if` they do
+        decide is followed into the branch it takes; a `raise` reached is the callee's own failure.
+        True when the end of `body` is reached."""
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
                 continue
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
                 continue  # a docstring
-            if isinstance(stmt, (ast.If, ast.While)):
+            if isinstance(stmt, ast.If):
                 self.eval(stmt.test)
-                break
+                decision = self._decide(stmt.test)
+                if decision is None or not self._walk_straight(stmt.body if decision else stmt.orelse):
+                    return False
+                continue
+            if isinstance(stmt, ast.While):
+                self.eval(stmt.test)
+                return False
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._iterate(stmt.iter, self.eval(stmt.iter))
-                break
+                return False
             if isinstance(stmt, ast.Return):
                 if stmt.value is not None:
                     self.eval(stmt.value)
-                break
-            if isinstance(stmt, (ast.Try, ast.With, ast.AsyncWith, ast.Assert, ast.Raise, ast.Match)) or \
+                return False
+            if isinstance(stmt, ast.Raise):
+                self._raise(stmt)
+                return False
+            if isinstance(stmt, (ast.Try, ast.With, ast.AsyncWith, ast.Assert, ast.Match)) or \
                     type(stmt).__name__ == "TryStar":
-                break
+                return False
             self.statement(stmt)
-        raise _Stop(None)
+        return True
+
+    def _raise(self, stmt: ast.Raise) -> None:
+        """A `raise` that always runs: the call fails with that exception."""
+        exc = stmt.exc
+        if exc is None:
+            return
+        name = dotted_name(exc.func if isinstance(exc, ast.Call) else exc)
+        if not name:
+            return
+        message = ""
+        if isinstance(exc, ast.Call) and exc.args and isinstance(exc.args[0], ast.Constant):
+            message = str(exc.args[0].value)
+        self._fault(stmt, name.split(".")[-1], message)
+
+    def _decide(self, test: ast.expr) -> bool | None:
+        """The truth of an `if` test when the types of the names in it decide it, else None."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self._decide(test.operand)
+            return None if inner is None else not inner
+        if isinstance(test, ast.BoolOp):
+            parts = [self._decide(v) for v in test.values]
+            if isinstance(test.op, ast.And):
+                return False if False in parts else (True if all(p is True for p in parts) else None)
+            return True if True in parts else (False if all(p is False for p in parts) else None)
+        if isinstance(test, ast.Name):
+            pair = as_operand(self.lookup(test.id))
+            if pair is None:
+                return None
+            if pair[0] is type(None):
+                return False
+            return bool(pair[1]) if pair[1] is not NO_CONST else None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE:
+            left_pair = as_operand(self.eval_quiet(test.left))
+            right_pair = as_operand(self.eval_quiet(test.comparators[0]))
+            if left_pair and right_pair and left_pair[1] is not NO_CONST and right_pair[1] is not NO_CONST:
+                func = _COMPARE[type(test.ops[0])]
+                pairs = (right_pair, left_pair) if func is operator.contains else (left_pair, right_pair)
+                outcome = values_ops.compare(func, *pairs)
+                if outcome.const is NO_CONST:
+                    return None
+                truth = bool(outcome.const)
+                return not truth if isinstance(test.ops[0], ast.NotIn) else truth
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            left, right = test.left, test.comparators[0]
+            if isinstance(right, ast.Constant) and right.value is None:
+                kind = literal_type(self.eval_quiet(left))
+                if kind is None:
+                    return None
+                is_none = kind is type(None)
+                if isinstance(test.ops[0], (ast.Is, ast.Eq)):
+                    return is_none
+                if isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
+                    return not is_none
+            return None
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id not in self.env:
+            args = test.args
+            if test.func.id == "isinstance" and len(args) == 2:
+                kind = literal_type(self.eval_quiet(args[0]))
+                classes = self._runtime_classes(args[1])
+                if kind is None or classes is None:
+                    return None
+                return isinstance(values_ops.SAMPLES[kind], classes)
+            if test.func.id == "callable" and len(args) == 1:
+                kind = literal_type(self.eval_quiet(args[0]))
+                return None if kind is None else callable(values_ops.SAMPLES[kind])
+        return None
+
+    def eval_quiet(self, expr: ast.expr) -> Value:
+        """The value of a name or a constant, without recording anything."""
+        if isinstance(expr, ast.Name):
+            return self.lookup(expr.id)
+        if isinstance(expr, ast.Constant) and type(expr.value) in values_ops.LITERAL_TYPES:
+            return literal(type(expr.value), expr.value)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub) and isinstance(expr.operand, ast.Constant):
+            value = expr.operand.value
+            if isinstance(value, (int, float, complex)) and not isinstance(value, bool):
+                return literal(type(value), -value)
+        return None
+
+    def _runtime_classes(self, expr: ast.expr) -> tuple[type, ...] | None:
+        elts = expr.elts if isinstance(expr, ast.Tuple) else [expr]
+        classes: list[type] = []
+        for elt in elts:
+            if not isinstance(elt, (ast.Name, ast.Attribute)):
+                return None
+            value = self.index.static_value(self.scope.module, elt)
+            if not (isinstance(value, ClassObject) and isinstance(value.cls, ExternalClass)):
+                return None
+            classes.append(value.cls.obj)
+        return tuple(classes)
 
     def _note_dynamic_module(self, call: ast.Call) -> None:
         """Calls that let a module gain names no statement shows."""

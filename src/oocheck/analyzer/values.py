@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oocheck.analyzer.model import ClassInfo, ClassRef, ModuleInfo
 
 
+class _NoConst:
+    def __repr__(self) -> str:
+        return "NO_CONST"
+
+
+NO_CONST = _NoConst()
+
+
 @dataclass(frozen=True)
 class Instance:
-    """An instance of `cls`; `exact` when it cannot be an instance of a subclass (made by `C(...)`)."""
+    """An instance of `cls`; `exact` when it cannot be an instance of a subclass (made by `C(...)`);
+    `const` the value itself when it is a known constant (`633.0`, `None`, `"abc"`)."""
 
     cls: ClassRef
     exact: bool
+    const: object = field(default=NO_CONST, compare=True)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from oocheck.analyzer.values import NO_CONST
+
 SAMPLES: dict[type, Any] = {
     type(None): None, bool: True, int: 7, float: 2.5, complex: 1j, str: "s", bytes: b"s",
     list: [], tuple: (), dict: {}, set: set(), frozenset: frozenset(),
@@ -48,10 +50,60 @@ _BY_ID = {id(f): f for f in _PURE_CALLABLES}
 
 @dataclass(frozen=True)
 class Outcome:
-    """A TypeError message, or the type of the result (None when unknown)."""
+    """What an operation does: the exception it raises (name and message), or the type of its result
+    and, when every operand was a known constant, the result itself."""
 
     error: str | None
     result: type | None
+    exception: str | None = None
+    const: Any = NO_CONST
+
+
+Operand = tuple[type, Any]  # a builtin type, and the constant value or NO_CONST
+
+
+def _value(operand: Operand) -> Any:
+    kind, const = operand
+    return const if const is not NO_CONST else copy.copy(SAMPLES[kind])
+
+
+def _too_big(operands: tuple[Operand, ...]) -> bool:
+    """Constants whose combination could take long or much memory (`"a" * 10**9`, `9 ** 9 ** 9`)."""
+    for _kind, const in operands:
+        if const is NO_CONST:
+            continue
+        if isinstance(const, int) and abs(const) > 10_000:
+            return True
+        if isinstance(const, (str, bytes)) and len(const) > 10_000:
+            return True
+    return False
+
+
+def evaluate(action: Callable[..., Any], operands: tuple[Operand, ...]) -> Outcome:
+    """Run `action` on the operands. With every operand a known constant the outcome is exact, any
+    exception included; otherwise sample values stand in and only a TypeError counts."""
+    exact = all(const is not NO_CONST for _, const in operands) and not _too_big(operands)
+    if not exact:
+        return _evaluate_types(action, tuple(kind for kind, _ in operands))
+    try:
+        result = action(*[_value(o) for o in operands])
+    except Exception as exc:
+        return Outcome(str(exc), None, type(exc).__name__)
+    kind = type(result)
+    if kind not in LITERAL_TYPES:
+        return Outcome(None, None)
+    small = not isinstance(result, (str, bytes, tuple, frozenset)) or len(result) <= 10_000
+    try:
+        hash(result)
+    except TypeError:
+        small = False
+    return Outcome(None, kind, None, result if small else NO_CONST)
+
+
+@functools.cache
+def _evaluate_types(action: Callable[..., Any], kinds: tuple[type, ...]) -> Outcome:
+    outcome = _run(lambda: action(*[copy.copy(SAMPLES[k]) for k in kinds]))
+    return Outcome(outcome.error, outcome.result, "TypeError" if outcome.error else None)
 
 
 def _sample(kind: type) -> Any:
@@ -62,74 +114,86 @@ def _run(action: Callable[[], Any]) -> Outcome:
     try:
         result = action()
     except TypeError as exc:
-        return Outcome(str(exc), None)
+        return Outcome(str(exc), None, "TypeError")
     except Exception:
         return Outcome(None, None)
     kind = type(result)
     return Outcome(None, kind if kind in LITERAL_TYPES else None)
 
 
-@functools.cache
-def binary(op: Callable[[Any, Any], Any], left: type, right: type) -> Outcome:
-    if op is operator.mod and left in (str, bytes):
+def binary(op: Callable[[Any, Any], Any], left: Operand, right: Operand) -> Outcome:
+    if op is operator.mod and left[0] in (str, bytes) and left[1] is NO_CONST:
         return Outcome(None, None)  # printf-style formatting depends on the format string
-    return _run(lambda: op(_sample(left), _sample(right)))
+    return evaluate(op, (left, right))
 
 
-@functools.cache
-def unary(op: Callable[[Any], Any], operand: type) -> Outcome:
-    return _run(lambda: op(_sample(operand)))
+def unary(op: Callable[[Any], Any], operand: Operand) -> Outcome:
+    return evaluate(op, (operand,))
 
 
-@functools.cache
-def compare(op: Callable[[Any, Any], Any], left: type, right: type) -> Outcome:
-    return _run(lambda: op(_sample(left), _sample(right)))
+def compare(op: Callable[[Any, Any], Any], left: Operand, right: Operand) -> Outcome:
+    return evaluate(op, (left, right))
 
 
-@functools.cache
-def iterate(kind: type) -> Outcome:
-    return _run(lambda: iter(_sample(kind)))
+def iterate(kind: Operand) -> Outcome:
+    return evaluate(iter, (kind,))
 
 
-@functools.cache
-def unpack(kind: type) -> Outcome:
-    def action() -> None:
-        value = _sample(kind)
-        if not hasattr(value, "__iter__"):
-            _a, _b = value  # raises CPython's "cannot unpack non-iterable X object"
-
-    return _run(action)
+def _unpack_two(value: Any) -> None:
+    if not hasattr(value, "__iter__"):
+        _a, _b = value  # raises CPython's "cannot unpack non-iterable X object"
 
 
-@functools.cache
-def subscript(container: type, key: type | None) -> Outcome:
+def unpack(kind: Operand) -> Outcome:
+    return _evaluate_types(_unpack_two, (kind[0],))
+
+
+def _getitem(container: Any, key: Any) -> Any:
+    return container[key]
+
+
+def _getitem_any(container: Any) -> Any:
+    return container[0]
+
+
+def subscript(container: Operand, key: Operand | None) -> Outcome:
     if key is None:  # unknown key: only containers that cannot be subscripted at all are decided
-        if container in (list, tuple, str, bytes, dict):
+        if container[0] in (list, tuple, str, bytes, dict):
             return Outcome(None, None)
-        return _run(lambda: _sample(container)[0])
-    return _run(lambda: _sample(container)[_sample(key)])
+        return _evaluate_types(_getitem_any, (container[0],))
+    return evaluate(_getitem, (container, key))
 
 
-@functools.cache
-def call_value(kind: type) -> Outcome:
-    return _run(lambda: _sample(kind)())
+def _call(value: Any) -> Any:
+    return value()
 
 
-@functools.cache
-def call_pure(func_id: int, args: tuple[type, ...]) -> Outcome:
-    func = _BY_ID[func_id]
-    return _run(lambda: func(*[_sample(a) for a in args]))
+def call_value(kind: Operand) -> Outcome:
+    return _evaluate_types(_call, (kind[0],))
 
 
-@functools.cache
-def call_method(kind: type, name: str, args: tuple[type, ...]) -> Outcome:
+def call_pure(func_id: int, args: tuple[Operand, ...]) -> Outcome:
+    return evaluate(_BY_ID[func_id], args)
+
+
+def call_method(receiver: Operand, name: str, args: tuple[Operand, ...]) -> Outcome:
     """`value.name(*args)` on a builtin value: its methods touch nothing but the value itself."""
-    method = getattr(_sample(kind), name, None)
-    if method is None or not callable(method):
+    if getattr(SAMPLES[receiver[0]], name, None) is None or not callable(getattr(SAMPLES[receiver[0]], name)):
         return Outcome(None, None)
-    return _run(lambda: method(*[_sample(a) for a in args]))
+
+    def action(value: Any, *rest: Any) -> Any:
+        return getattr(value, name)(*rest)
+
+    return evaluate(action, (receiver, *args)) if all(a[1] is not NO_CONST for a in (receiver, *args)) \
+        else _method_types(receiver[0], name, tuple(a[0] for a in args))
+
+
+@functools.cache
+def _method_types(kind: type, name: str, args: tuple[type, ...]) -> Outcome:
+    method = getattr(_sample(kind), name)
+    outcome = _run(lambda: method(*[_sample(a) for a in args]))
+    return Outcome(outcome.error, outcome.result, "TypeError" if outcome.error else None)
 
 
 def pure_callable_id(obj: object) -> int | None:
     return id(obj) if id(obj) in PURE_CALLABLES and _BY_ID.get(id(obj)) is obj else None
-
