@@ -491,16 +491,20 @@ def namedtuple_new(cls: ClassInfo) -> Signature | None:
     return generated_signature(f"{cls.name}.__new__", "_cls", params)
 
 
-def _metaclass_known(cls: ClassInfo) -> bool:
-    """type, ABCMeta (typing's protocol metaclass derives from it), or a repo metaclass that does not
-    override `__call__`."""
+def _metaclass_known(cls: ClassInfo, abstract_check: bool = False) -> bool:
+    """type or ABCMeta (typing's protocol metaclass derives from it). A metaclass of the repo may
+    rewrite the class namespace or `__call__`, so it makes the constructor unknown; for the abstract
+    check alone, one that defines none of `__new__`, `__init__`, `__call__` is accepted."""
     meta = cls.metaclass
     if meta is None:
         return True
     if isinstance(meta, ExternalClass):
         return meta.obj.__module__ in {"builtins", "abc", "typing"} and issubclass(meta.obj, type)
+    if not abstract_check:
+        return False
     for klass in meta.mro:
-        if isinstance(klass, ClassInfo) and ("__call__" in klass.bindings or klass.open_reasons):
+        if isinstance(klass, ClassInfo) and (klass.open_reasons or any(
+                name in klass.bindings for name in ("__call__", "__new__", "__init__"))):
             return False
         if isinstance(klass, ExternalClass) and klass.obj.__module__ not in {"builtins", "abc"}:
             return False
@@ -513,7 +517,9 @@ def _decorators_known(cls: ClassInfo) -> bool:
 
 def _abstract_applies(cls: ClassInfo) -> bool:
     """`cls(...)` reaches object.__new__, which refuses a class with abstract methods left."""
-    if not (cls.is_abc and cls.abstract_methods) or not _metaclass_known(cls) or not _type_level_closed(cls):
+    if not (cls.is_abc and cls.abstract_methods) or not _metaclass_known(cls, abstract_check=True):
+        return False
+    if not _type_level_closed(cls):
         return False
     if not _decorators_known(cls) or cls.is_enum:
         return False
@@ -847,8 +853,9 @@ def _method_problem(site: CallSite, index: RepoIndex) -> CallProblem | None:
 def _super_problem(site: CallSite, cls: ClassInfo, name: str, shape: CallShape,
                    index: RepoIndex) -> CallProblem | None:
     """`super().name(...)` in a method of `cls`, for `cls` and every subclass of the repo."""
-    if site.scope.function is None or site.scope.cls is not cls:
-        return None
+    function = site.scope.function
+    if function is None or site.scope.cls is not cls or _method_kind(cls.module, function) is not MemberKind.METHOD:
+        return None  # in a classmethod or staticmethod, `super()` binds otherwise
     members = [find_member(k, name, after=cls) for k in [cls, *all_subclasses(cls)]]
     first = members[0]
     if first is None or any(m is None or not m.same_as(first) for m in members):
