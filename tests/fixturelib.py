@@ -156,6 +156,9 @@ class RunResult:
     outcome: dict[str, object]
     exception_message: str | None
     stderr: str
+    # Every line of the entry file on the traceback, outermost first: a failure raised inside a callee
+    # is predicted at the call that passes the bad value (OO107, OO209), an outer frame.
+    frames: tuple[int, ...] = ()
 
 
 def run_case(case: Case) -> RunResult:
@@ -177,10 +180,12 @@ def _parse_traceback(stderr: str, entry: Path, returncode: int) -> RunResult:
         return RunResult({"exception": "SystemExit", "line": None, "returncode": returncode}, None, stderr)
     last = lines[starts[-1]:]
     line = None
+    frames: list[int] = []
     for text in last:
         match = _FRAME.match(text)
         if match and Path(match.group("path")).resolve() == entry.resolve():
             line = int(match.group("line"))
+            frames.append(line)
     name, message = "?", None
     for text in reversed(last):
         if text and not text[0].isspace():
@@ -188,7 +193,7 @@ def _parse_traceback(stderr: str, entry: Path, returncode: int) -> RunResult:
             if match:
                 name, message = match.group("name").rsplit(".", 1)[-1], match.group("message")
             break
-    return RunResult({"exception": name, "line": line}, message, stderr)
+    return RunResult({"exception": name, "line": line}, message, stderr, tuple(frames))
 
 
 def hint_of(message: str | None) -> str | None:

@@ -89,13 +89,15 @@ def test_runnable_case_outcome(case: Case) -> None:
         return
     entry = entry_path(case)
     marked = {line for path, line, _ in expected_marks(case) if path == entry}
-    assert recorded["line"] in marked, (
-        f"{case}: fixture design: {entry}:{recorded['line']} raises {recorded['exception']} but has no "
-        f"`# expect:` marker (the first marked line in execution order should be the one that raises)")
-    predicted = {f.predicts for f in findings_at(case, check_case(case).findings, entry, recorded["line"])}
+    frames = run.frames or (int(str(recorded["line"])),)
+    assert marked & set(frames), (
+        f"{case}: fixture design: {entry}:{recorded['line']} raises {recorded['exception']} but no line of "
+        f"its traceback ({frames}) has an `# expect:` marker")
+    findings = check_case(case).findings
+    predicted = {f.predicts for line in frames for f in findings_at(case, findings, entry, line)}
     assert recorded["exception"] in predicted, (
         f"{case}: Python raises {recorded['exception']} at {entry}:{recorded['line']}, "
-        f"oocheck predicts {sorted(predicted) or 'nothing'} there")
+        f"oocheck predicts {sorted(predicted) or 'nothing'} on its traceback lines {frames}")
 
 
 def _records_exception(case: Case) -> bool:
@@ -111,8 +113,9 @@ def test_message_matches_cpython(case: Case) -> None:
     run = run_case(case)
     assert run.exception_message is not None, run.stderr
     entry = entry_path(case)
-    findings = [f for f in findings_at(case, check_case(case).findings, entry, run.outcome["line"])
-                if f.predicts == run.outcome["exception"]]
+    all_findings = check_case(case).findings
+    findings = [f for line in (run.frames or (run.outcome["line"],)) for f in
+                findings_at(case, all_findings, entry, line) if f.predicts == run.outcome["exception"]]
     cpython = run.exception_message
     assert findings, f"{case}: no finding on {entry}:{run.outcome['line']}, where CPython says {cpython!r}"
     for finding in findings:
