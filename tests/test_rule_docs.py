@@ -41,7 +41,7 @@ def write_example(code: str, folder: Path) -> None:
     if len(parts) == 1:
         (folder / "example.py").write_text(code, encoding="utf-8")
         return
-    for name, text in zip(parts[1::2], parts[2::2]):
+    for name, text in zip(parts[1::2], parts[2::2], strict=True):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
 
