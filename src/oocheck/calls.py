@@ -812,8 +812,10 @@ def _not_callable(site: CallSite, member: Member, through_class: bool, index: Re
         type_name = member.literal_type
         where = f"{member.owner.name}.{name} is bound to a {type_name} in the class body"
     elif through_class:
-        type_name = "property"
-        where = f"{member.owner.name}.{name} is a property"
+        # On the class, the descriptor itself is what gets called.
+        decorators = _decorators(member.owner.module, member.node) if member.node is not None else []
+        type_name = next((d.rsplit(".", 1)[-1] for d in decorators if d in _PROPERTY_DECORATORS), "property")
+        where = f"{member.owner.name}.{name} is a {type_name}"
     else:
         type_name = _property_type(member)
         where = f"{member.owner.name}.{name} is a property: `.{name}` is already its value"
