@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 from oocheck.analyzer.members import Found, candidate_names, super_lookup
 from oocheck.analyzer.model import ClassInfo
-from oocheck.analyzer.values import SuperValue
 from oocheck.analyzer.suggest import did_you_mean
+from oocheck.analyzer.values import SuperValue
 from oocheck.attributes import judged_reads
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.rule import CheckContext, Rule, class_location
