@@ -28,6 +28,11 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra_rule_dirs: tuple[Path, ...] = ()
     source: Path | None = None
+    # The interpreter the checked code runs under (`--python`); None: $VIRTUAL_ENV, .venv, the running one.
+    python: Path | None = None
+    # The mypy bridge (`--no-mypy`, `mypy = false`); see oocheck.mypy_bridge for why it is on by default.
+    mypy: bool = True
+    mypy_timeout: float = 120.0
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
@@ -71,7 +76,8 @@ def load_config(start: Path) -> Config:
         return Config()
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.oocheck] must be a table")
-    known = {"select", "ignore", "min-confidence", "exclude", "per-file-ignores", "extra-rule-dirs"}
+    known = {"select", "ignore", "min-confidence", "exclude", "per-file-ignores", "extra-rule-dirs", "mypy",
+             "mypy-timeout"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown [tool.oocheck] key(s): {', '.join(unknown)}")
@@ -93,6 +99,15 @@ def load_config(start: Path) -> Config:
             if not isinstance(pfi, dict):
                 raise ConfigError("[tool.oocheck] per-file-ignores must be a table of glob = [codes]")
             config = replace(config, per_file_ignores={k: _codes(v, "per-file-ignores") for k, v in pfi.items()})
+        if "mypy" in table:
+            if not isinstance(table["mypy"], bool):
+                raise ConfigError("[tool.oocheck] mypy must be true or false")
+            config = replace(config, mypy=table["mypy"])
+        if "mypy-timeout" in table:
+            timeout = table["mypy-timeout"]
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+                raise ConfigError("[tool.oocheck] mypy-timeout must be a positive number of seconds")
+            config = replace(config, mypy_timeout=float(timeout))
         if "extra-rule-dirs" in table:
             dirs = table["extra-rule-dirs"]
             config = replace(config, extra_rule_dirs=tuple(pyproject.parent / d for d in dirs))

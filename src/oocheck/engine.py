@@ -13,6 +13,7 @@ from oocheck.analyzer.index import RepoIndex
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DEFAULT_EXCLUDES, discover
+from oocheck.environment import TargetEnvironment, find_environment
 from oocheck.registry import load_rules
 from oocheck.rule import CheckContext, Rule
 from oocheck.suppression import filter_suppressed
@@ -38,9 +39,10 @@ def _read_error_findings(index: RepoIndex) -> list[Finding]:
     ]
 
 
-def run_rules(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str]) -> list[Finding]:
+def run_rules(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str],
+              environment: TargetEnvironment | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    ctx = CheckContext(index)
+    ctx = CheckContext(index, environment)
     for rule_cls in rules:
         try:
             findings.extend(rule_cls().check(ctx))
@@ -80,7 +82,14 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     warnings: list[str] = []
     active = [r for r in (rules if rules is not None else load_rules(list(config.extra_rule_dirs)))
               if config.wants(r.code)]
-    findings = run_rules(index, active, warnings)
+    environment = None
+    if any(r.needs_environment for r in active):
+        choice = find_environment(config.python, _project_folder(paths, config))
+        environment = choice.environment
+        if choice.problem:
+            warnings.append(f"target environment not found: {choice.problem}; "
+                            "imports of third-party modules are not checked")
+    findings = run_rules(index, active, warnings, environment)
     if config.wants(UNREADABLE_CODE):
         findings.extend(_read_error_findings(index))
     findings = [f for f in findings if f.confidence >= config.min_confidence or f.code == UNREADABLE_CODE]
@@ -88,6 +97,15 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     findings = filter_suppressed(_dedupe(findings), _lines_of({f.path for f in findings}))
     return CheckResult(findings=findings, files=len(files), warnings=warnings,
                        seconds=time.perf_counter() - started, index=index)
+
+
+def _project_folder(paths: Sequence[Path], config: Config) -> Path:
+    """Where `.oocheck_cache` goes and a `.venv` is looked for: the pyproject.toml folder, else the
+    first checked folder."""
+    if config.source is not None:
+        return config.source.parent
+    first = paths[0].resolve() if paths else Path.cwd()
+    return first if first.is_dir() else first.parent
 
 
 def _ignored_for_file(finding: Finding, config: Config) -> bool:

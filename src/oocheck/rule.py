@@ -15,13 +15,16 @@ from typing import ClassVar
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.model import Binding, ClassInfo
 from oocheck.diagnostics import Confidence, Finding, Location
+from oocheck.environment import TargetEnvironment
 
 
 @dataclass
 class CheckContext:
-    """What a rule gets: the finished repo index."""
+    """What a rule gets: the finished repo index, and the target environment when a rule needs it."""
 
     index: RepoIndex
+    # None when no active rule sets `needs_environment`, or when the environment cannot be found.
+    environment: TargetEnvironment | None = None
 
 
 class Rule:
@@ -31,6 +34,8 @@ class Rule:
     name: ClassVar[str]
     predicts: ClassVar[str]
     confidence: ClassVar[Confidence] = Confidence.HIGH
+    # The engine finds the target environment (one subprocess) only when an active rule asks for it.
+    needs_environment: ClassVar[bool] = False
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -1,0 +1,345 @@
+"""Where each import statement of the repo leads: shared by the import rules (OO301-OO303).
+
+The index keeps only the top-level imports of a module, by local name. The import rules need more:
+every `import` and `from ... import` statement, including those inside functions and class bodies
+(they raise when the function runs, as an attribute read in a method does), with the full dotted
+name (`import a.b` binds `a` but imports `a.b`), whether it is guarded, and whether it runs at all.
+So they walk the syntax trees again here.
+
+Not walked: `if TYPE_CHECKING:` bodies (never run), and both branches of an `if` on
+`sys.version_info`, `sys.platform`, `os.name` or `platform.*` (one of them is written for another
+interpreter). Guarded: the body of a `try` whose handlers catch ImportError (or a parent of it),
+and `with suppress(ImportError)`.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import importlib.util
+import os
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from oocheck.analyzer import external
+from oocheck.analyzer.collect import dotted_name
+from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.members import Found, module_lookup
+from oocheck.analyzer.model import ModuleInfo
+from oocheck.environment import TargetEnvironment
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_VERSION_TESTS = ("sys.version_info", "sys.platform", "sys.implementation", "os.name", "platform.")
+# Always importable, whatever sys.path holds.
+_ALWAYS = {"__main__", "__future__", "builtins", "sys"}
+NO_PARENT = "attempted relative import with no known parent package"
+BEYOND_TOP = "attempted relative import beyond top-level package"
+
+
+@dataclass(frozen=True)
+class ImportSite:
+    """One module imported by one statement: `import a.b` or the source module of `from m import ...`."""
+
+    module: ModuleInfo
+    node: ast.Import | ast.ImportFrom
+    where: ast.AST  # the alias for `import a.b`, the statement for `from m import ...`
+    target: str | None  # absolute dotted name; None when a relative import has no valid package
+    level: int
+    names: tuple[ast.alias, ...]  # the imported names of `from m import ...` (not `*`); () for `import`
+    guarded: bool
+    relative_problem: str | None = None
+
+
+def _handler_catches(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((dotted_name(k) or "").split(".")[-1] in _IMPORT_ERRORS for k in kinds)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (dotted_name(test) or "").split(".")[-1] == "TYPE_CHECKING"
+
+
+def _depends_on_interpreter(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        name = dotted_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if name and any(name.startswith(prefix) or name == prefix.rstrip(".") for prefix in _VERSION_TESTS):
+            return True
+    return False
+
+
+def _suppresses_import_error(item: ast.withitem) -> bool:
+    call = item.context_expr
+    if not isinstance(call, ast.Call) or (dotted_name(call.func) or "").split(".")[-1] != "suppress":
+        return False
+    return any((dotted_name(arg) or "").split(".")[-1] in _IMPORT_ERRORS for arg in call.args)
+
+
+def relative_target(module: ModuleInfo, level: int, name: str | None) -> tuple[str | None, str | None]:
+    """(absolute name, problem) of `from <level dots><name> import ...` written in `module`."""
+    if level == 0:
+        return name or "", None
+    parts = module.name.split(".")
+    package = parts if module.is_package else parts[:-1]
+    if not package:
+        return None, NO_PARENT
+    if level - 1 >= len(package):
+        return None, BEYOND_TOP
+    base = ".".join(package[: len(package) - (level - 1)])
+    return (f"{base}.{name}" if name else base), None
+
+
+class _Walker:
+    def __init__(self, module: ModuleInfo) -> None:
+        self.module = module
+        self.sites: list[ImportSite] = []
+
+    def block(self, body: list[ast.stmt], guarded: bool) -> None:
+        for stmt in body:
+            self.statement(stmt, guarded)
+
+    def statement(self, stmt: ast.stmt, guarded: bool) -> None:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                self.sites.append(ImportSite(self.module, stmt, alias, alias.name, 0, (), guarded))
+        elif isinstance(stmt, ast.ImportFrom):
+            if stmt.module == "__future__" and stmt.level == 0:
+                return
+            target, problem = relative_target(self.module, stmt.level, stmt.module)
+            names = tuple(a for a in stmt.names if a.name != "*")
+            self.sites.append(ImportSite(self.module, stmt, stmt, target, stmt.level, names, guarded, problem))
+        elif isinstance(stmt, ast.If):
+            if _is_type_checking(stmt.test):
+                self.block(stmt.orelse, guarded)
+            elif not _depends_on_interpreter(stmt.test):
+                self.block(stmt.body, guarded)
+                self.block(stmt.orelse, guarded)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            handlers: list[ast.ExceptHandler] = getattr(stmt, "handlers", [])
+            self.block(getattr(stmt, "body", []), guarded or any(_handler_catches(h) for h in handlers))
+            for handler in handlers:
+                self.block(handler.body, guarded)
+            self.block(getattr(stmt, "orelse", []), guarded)
+            self.block(getattr(stmt, "finalbody", []), guarded)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self.block(stmt.body, guarded or any(_suppresses_import_error(i) for i in stmt.items))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.AsyncFor,
+                               ast.While)):
+            self.block(stmt.body, guarded)
+            self.block(getattr(stmt, "orelse", []), guarded)
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                self.block(case.body, guarded)
+
+
+def import_sites(index: RepoIndex) -> Iterator[ImportSite]:
+    """Every import statement of the repo that runs, in module order."""
+    for module in index.modules:
+        walker = _Walker(module)
+        walker.block(module.tree.body, guarded=False)
+        yield from walker.sites
+
+
+class Where(enum.Enum):
+    REPO = "repo"
+    STDLIB = "stdlib"
+    INSTALLED = "installed"
+    MISSING = "missing"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a dotted module name is found; `problem` is CPython's message when it is not."""
+
+    where: frozenset[Where]
+    problem: str | None = None
+    repo_module: ModuleInfo | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.where == frozenset({Where.MISSING})
+
+
+def importable_names(folder: Path) -> frozenset[str]:
+    """What `import name` finds in `folder`: subfolders (packages or namespace packages) and modules."""
+    names: set[str] = set()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return frozenset()
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                names.add(entry.name)
+                continue
+        except OSError:
+            continue
+        stem, _, suffix = entry.name.partition(".")
+        if suffix == "py" or (suffix.endswith(("so", "pyd")) and suffix.split(".")[-1] in {"so", "pyd"}):
+            names.add(stem)
+    return frozenset(names)
+
+
+class ImportResolver:
+    """Answers "does `import name` find something?" for the repo, the stdlib and the target environment."""
+
+    def __init__(self, index: RepoIndex, environment: TargetEnvironment | None,
+                 extra_dirs: tuple[Path, ...] = ()) -> None:
+        self.index = index
+        self.environment = environment
+        self.roots = [*index.by_root, *(d for d in extra_dirs if d not in index.by_root)]
+        self._packages = {name.split(".")[0] for name in index.by_name}
+        # Each folder is listed once per check: checked trees put hundreds of files in one folder.
+        self._listings: dict[Path, frozenset[str]] = {}
+
+    def names_in(self, folder: Path) -> frozenset[str]:
+        listing = self._listings.get(folder)
+        if listing is None:
+            listing = self._listings[folder] = importable_names(folder)
+        return listing
+
+    def _search_dirs(self, near: ModuleInfo) -> list[Path]:
+        return [near.root, *(r for r in self.roots if r != near.root)]
+
+    # -- top level ----------------------------------------------------------------------------------
+    def repo_has_top(self, name: str, near: ModuleInfo) -> bool:
+        if self.index.has_module(name, near) or name in self._packages:
+            return True
+        return any(name in self.names_in(d) for d in self._search_dirs(near))
+
+    def stdlib_has_top(self, name: str) -> bool:
+        if name in _ALWAYS:
+            return True
+        if self.environment is not None:
+            return self.environment.is_stdlib(name)
+        return external.is_stdlib(name)
+
+    def locate(self, target: str, near: ModuleInfo) -> Located:
+        top = target.split(".")[0]
+        places: set[Where] = set()
+        if self.repo_has_top(top, near):
+            places.add(Where.REPO)
+        if self.stdlib_has_top(top):
+            places.add(Where.STDLIB)
+        if self.environment is None:
+            if not places:
+                places.add(Where.UNKNOWN)
+        elif top in self.environment.top_level and Where.STDLIB not in places:
+            places.add(Where.INSTALLED)
+        if not places:
+            return Located(frozenset({Where.MISSING}), f"No module named '{top}'")
+        if "." in target and places == {Where.REPO}:
+            problem = self._repo_submodule_problem(target, near)
+            if problem is not None:
+                return Located(frozenset({Where.MISSING}), problem)
+        if "." in target and places == {Where.STDLIB}:
+            problem = self._stdlib_submodule_problem(target)
+            if problem is not None:
+                return Located(frozenset({Where.MISSING}), problem)
+        repo_module = self.index.find_module(target, near) if Where.REPO in places else None
+        return Located(frozenset(places), None, repo_module)
+
+    # -- submodules of repo packages ----------------------------------------------------------------
+    def _repo_submodule_problem(self, target: str, near: ModuleInfo) -> str | None:
+        """CPython's message when a dotted name under a repo package does not exist, else None."""
+        parts = target.split(".")
+        for depth in range(1, len(parts)):
+            parent, child = ".".join(parts[:depth]), parts[depth]
+            full = f"{parent}.{child}"
+            if self.index.has_module(full, near):
+                continue
+            folders = self._package_folders(parent, near)
+            if folders is None:
+                return None  # a package whose __path__ is changed, or not known well enough
+            if not folders:
+                return f"No module named '{full}'; '{parent}' is not a package"
+            if any(child in self.names_in(f) for f in folders):
+                continue
+            return f"No module named '{full}'"
+        return None
+
+    def _package_folders(self, dotted: str, near: ModuleInfo) -> list[Path] | None:
+        """The folders `dotted` is a package of ([] when it is a plain module); None when unsure."""
+        module = self.index.find_module(dotted, near)
+        if module is not None:
+            if not module.is_package:
+                return []
+            if _changes_path(module):
+                return None
+            return [module.path.parent]
+        if self.index.by_name.get(dotted):
+            return None  # several import roots define it
+        rel = Path(*dotted.split("."))
+        folders = [d / rel for d in self._search_dirs(near) if (d / rel).is_dir()]
+        if folders:
+            return folders
+        if any((d / rel.parent / f"{rel.name}.py").is_file() for d in self._search_dirs(near)):
+            return []
+        return None
+
+    def _stdlib_submodule_problem(self, target: str) -> str | None:
+        if self.environment is not None and not self.environment.same_version_as_running:
+            return None
+        parts = target.split(".")
+        for depth in range(1, len(parts)):
+            parent, full = ".".join(parts[:depth]), ".".join(parts[: depth + 1])
+            module = external.import_stdlib(parent)
+            if module is None:
+                return None
+            if full in sys.modules or isinstance(getattr(module, parts[depth], None), types.ModuleType):
+                continue  # `import os.path`: os is no package, but os.path is in sys.modules
+            if not hasattr(module, "__path__"):
+                return f"No module named '{full}'; '{parent}' is not a package"
+            if not _has_submodule(module, parts[depth]):
+                return f"No module named '{full}'"
+        return None
+
+    # -- names in modules ---------------------------------------------------------------------------
+    def repo_lacks(self, module: ModuleInfo, name: str, near: ModuleInfo) -> bool:
+        """True when `from module import name` cannot find `name` in this repo module."""
+        has_sub = self.index.find_module(f"{module.name}.{name}", near) is not None
+        if not has_sub and module.is_package:
+            folder = module.path.parent
+            has_sub = name in self.names_in(folder) or _changes_path(module)
+        return module_lookup(module, name, has_sub) is Found.NO
+
+    def stdlib_lacks(self, dotted: str, name: str) -> bool:
+        """True when the standard-library module `dotted` of the running interpreter has no `name`.
+
+        Only asked when the target interpreter is the running one's version (names come and go
+        between versions: `typing.Self` is new in 3.11).
+        """
+        if self.environment is not None and not self.environment.same_version_as_running:
+            return False
+        module = external.import_stdlib(dotted)
+        if module is None:
+            return False
+        if hasattr(module, name):
+            return False
+        return not _has_submodule(module, name)
+
+
+def _has_submodule(module: types.ModuleType, name: str) -> bool:
+    if not hasattr(module, "__path__"):
+        return False
+    try:
+        return importlib.util.find_spec(f"{module.__name__}.{name}") is not None
+    except (ImportError, ValueError):
+        return True  # cannot tell: do not report
+
+
+def _changes_path(module: ModuleInfo) -> bool:
+    """An `__init__` that extends its `__path__` (pkgutil.extend_path, __path__.append) finds more."""
+    return any(isinstance(n, ast.Name) and n.id == "__path__" for n in ast.walk(module.tree))
+
+
+def stdlib_location(dotted: str) -> str:
+    module = external.import_stdlib(dotted)
+    file = getattr(module, "__file__", None)
+    return str(file) if file else "unknown location"
+
