@@ -133,6 +133,9 @@ def study(
         "Write one JSON line per scored test case: id, predicted, codes, confidence."))] = None,
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     report: Annotated[Path | None, typer.Option(help="Write a markdown report with plots into this folder.")] = None,
+    min_confidence: Annotated[str, typer.Option(help=(
+        "Lowest confidence of a finding that predicts a failure on a test's own lines: high, medium or low "
+        "(inside the methods a test calls, never below medium)."))] = "medium",
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -150,7 +153,7 @@ def study(
     """
     from oocheck.study.command import run_command  # the study's imports are paid only when it runs
 
-    raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report))
+    raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence))
 
 
 def main() -> None:

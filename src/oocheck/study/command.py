@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
+from oocheck.diagnostics import Confidence
 from oocheck.study.distribution import distribution
 from oocheck.study.outcomes import StudyError, load_split
 from oocheck.study.report import (
@@ -65,9 +66,13 @@ def _check_outputs(output_format: str, predictions: Path | None, report: Path | 
 
 
 def run_command(path: Path, split: str | None, show_distribution: bool, predictions: Path | None,
-                output_format: str, report: Path | None) -> int:
+                output_format: str, report: Path | None, min_confidence: str = "medium") -> int:
     """Run the study as the command line asked; return the exit code."""
     problem = _check_outputs(output_format, predictions, report)
+    try:
+        confidence = Confidence.parse(min_confidence)
+    except ValueError as exc:
+        problem = problem or str(exc)
     if problem is not None:
         _err(problem)
         return EXIT_USAGE
@@ -83,7 +88,7 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
                 render_distribution(data.split, dist, console)
             return EXIT_OK
         with progress_bar(sys.stderr.isatty()) as hook:
-            run = run_study(path, split, hook)
+            run = run_study(path, split, hook, confidence)
     except StudyError as exc:
         _err(str(exc))
         return EXIT_USAGE

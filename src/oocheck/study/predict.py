@@ -11,11 +11,14 @@ which of them a test reaches first. A test runs, in order:
    instance or class of the repo, `super()` included; a repo function), the callee's body, and from
    there the calls it makes, depth-limited and cycle-safe.
 
-Precision choices: inside callees and imported modules only findings of high or medium confidence
-count, and only on the unconditional path — statements at the top level of a body (the header of an
-`if`/`for`/`while`/`with` runs, its body may not; a `try` body may be caught). In the test itself, a
-failure inside `with pytest.raises(X)` (or `try/except X`) that X catches ends that block, not the
-test. Bodies of `if`/`for`/`while` in a test are not followed.
+Precision choices: a low-confidence finding predicts nothing, as `oocheck check` does not report it
+by default (`min_confidence` changes that for the test's own lines). Inside callees and imported
+modules only findings of high or medium confidence count, and only on the unconditional path:
+statements at the top level of a body (the header of an `if`/`for`/`while`/`with` runs, its body may
+not; a `try` body may be caught). In the test itself, a failure inside `with pytest.raises(X)` (or
+`try/except X`) that X catches ends that block, not the test. Bodies of `if`/`for`/`while` in a test
+are not followed. On csn, following callees on every path instead of the unconditional one trades
+precision for almost no recall.
 """
 
 from __future__ import annotations
@@ -38,8 +41,10 @@ from oocheck.diagnostics import Confidence, Finding
 from oocheck.engine import CheckResult
 
 MAX_DEPTH = 8
+# The lowest confidence that predicts a failure: that of `oocheck check`'s default output. Inside
+# callees and imported modules it is never below medium.
+MIN_CONFIDENCE = Confidence.MEDIUM
 CALLEE_MIN_CONFIDENCE = Confidence.MEDIUM
-TEST_MIN_CONFIDENCE = Confidence.LOW
 _RAISES = {"raises", "assertRaises", "assertRaisesRegex"}
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -219,13 +224,16 @@ def _super_method(runtime: ClassInfo, owner: ClassInfo, name: str) -> tuple[Clas
 class Predictor:
     """Follows tests through the findings of one `check_paths` run."""
 
-    def __init__(self, result: CheckResult, max_depth: int = MAX_DEPTH) -> None:
+    def __init__(self, result: CheckResult, max_depth: int = MAX_DEPTH,
+                 min_confidence: Confidence = MIN_CONFIDENCE) -> None:
         if result.index is None:
             raise ValueError("the check result carries no index")
         self.index: RepoIndex = result.index
         self.findings = result.findings
         self.warnings = result.warnings
         self.max_depth = max_depth
+        self.test_confidence = min_confidence
+        self.callee_confidence = max(min_confidence, CALLEE_MIN_CONFIDENCE)
         self._findings: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
         for finding in result.findings:
             self._findings[finding.path][finding.line].append(finding)
@@ -257,7 +265,7 @@ class Predictor:
         for stmt in body:
             if isinstance(stmt, (ast.With, ast.AsyncWith)):
                 found = self._run_pieces(module, [i.context_expr for i in stmt.items], None, 0,
-                                         TEST_MIN_CONFIDENCE)
+                                         self.test_confidence)
                 if found is None:
                     found = self._run_block(module, stmt.body)
                     if found is not None and catches(_caught_names(stmt), found.exception):
@@ -265,7 +273,7 @@ class Predictor:
             elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
                 found = self._run_try(module, stmt)
             else:
-                found = self._run_pieces(module, _header_pieces(stmt), None, 0, TEST_MIN_CONFIDENCE)
+                found = self._run_pieces(module, _header_pieces(stmt), None, 0, self.test_confidence)
                 if found is None and isinstance(stmt, (ast.Return, ast.Raise)):
                     return None
             if found is not None:
@@ -290,7 +298,7 @@ class Predictor:
         if key in self._module_memo:
             return self._module_memo[key]
         self._module_memo[key] = None  # an import cycle finds the module already (partly) loaded
-        found = self._run_pieces(module, unconditional_pieces(module.tree.body), None, 0, CALLEE_MIN_CONFIDENCE)
+        found = self._run_pieces(module, unconditional_pieces(module.tree.body), None, 0, self.callee_confidence)
         self._module_memo[key] = found
         return found
 
@@ -322,7 +330,7 @@ class Predictor:
         self._active.add(key)
         try:
             found = self._run_pieces(module, unconditional_pieces(func.body), runtime, depth,
-                                     CALLEE_MIN_CONFIDENCE)
+                                     self.callee_confidence)
         finally:
             self._active.discard(key)
         self._function_memo[key] = found

@@ -69,6 +69,10 @@ def render_text(metrics: StudyMetrics, console: Console) -> None:
         confusion.add_row(actual, *[str(row.get(c, 0)) for c in columns])
     console.print(confusion)
     seconds = metrics.extra.get("seconds", {})
+    left_out = metrics.extra.get("left_out_codes") or []
+    console.print(f"a finding predicts a failure from {metrics.extra.get('min_confidence', 'medium')} confidence up"
+                  + (f"; left out: {', '.join(left_out)} (they depend on the packages installed here, and the "
+                     "outcomes were recorded on another machine)" if left_out else ""))
     console.print(f"{metrics.tests} test cases scored ({metrics.linked} found in the test files), "
                   f"{metrics.samples} samples, {metrics.extra.get('xfail_rows_left_out', 0)} xfail-marked rows "
                   f"left out, {metrics.extra.get('files', 0)} files checked, {seconds.get('total', 0):.1f} s")

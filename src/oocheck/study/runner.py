@@ -16,7 +16,7 @@ from oocheck.engine import check_paths
 from oocheck.registry import load_rules
 from oocheck.study.metrics import HumanTest, ScoredTest, StudyMetrics, compute
 from oocheck.study.outcomes import HumanSample, SplitData, load_split
-from oocheck.study.predict import NO_FAILURE, Predictor
+from oocheck.study.predict import MIN_CONFIDENCE, NO_FAILURE, Predictor
 
 # Called with a stage description and, for stages that count, how many steps it has; returns a
 # function to call with each step done.
@@ -38,6 +38,8 @@ class StudyRun:
     findings_per_code: Counter[str]
     predicts: dict[str, str]
     files: int
+    min_confidence: Confidence = MIN_CONFIDENCE
+    left_out_codes: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -45,6 +47,7 @@ class StudyRun:
         result = compute(self.data.split, self.scored, self.findings_per_code, self.predicts,
                          self.human if self.data.human else None)
         result.extra = {"files": self.files, "xfail_rows_left_out": self.data.xfail_rows,
+                        "min_confidence": str(self.min_confidence), "left_out_codes": list(self.left_out_codes),
                         "seconds": {k: round(v, 2) for k, v in self.seconds.items()}}
         return result
 
@@ -62,12 +65,13 @@ def _config() -> Config:
     return Config(min_confidence=Confidence.LOW, ignore=environment_codes())
 
 
-def predict_outcomes(data: SplitData, progress: Progress = _quiet) -> tuple[list[ScoredTest], Predictor, int]:
+def predict_outcomes(data: SplitData, progress: Progress = _quiet, min_confidence: Confidence = MIN_CONFIDENCE
+                     ) -> tuple[list[ScoredTest], Predictor, int]:
     """Check the code folders once and predict the first failure of every recorded test case."""
     done = progress("checking the generated classes and their tests", None)
     result = check_paths(data.check_paths, _config())
     done(1)
-    predictor = Predictor(result)
+    predictor = Predictor(result, min_confidence=min_confidence)
     tests = predictor.tests()
     step = progress("following the tests", len(data.outcomes))
     scored = []
@@ -80,7 +84,8 @@ def predict_outcomes(data: SplitData, progress: Progress = _quiet) -> tuple[list
     return scored, predictor, result.files
 
 
-def predict_human(samples: list[HumanSample], progress: Progress = _quiet) -> list[HumanTest]:
+def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
+                  min_confidence: Confidence = MIN_CONFIDENCE) -> list[HumanTest]:
     """Predict the tests of the human-written classes, one check per docstring level.
 
     Each level's classes and tests are copied side by side into a temporary folder, the layout the
@@ -99,7 +104,7 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet) -> li
                 shutil.copyfile(sample.snippet, folder / sample.snippet.name)
                 shutil.copyfile(sample.tests, folder / sample.tests.name)
                 copies[str(folder / sample.tests.name)] = sample
-            predictor = Predictor(check_paths([folder], _config()))
+            predictor = Predictor(check_paths([folder], _config()), min_confidence=min_confidence)
             for (test_path, _), test in sorted(predictor.tests().items()):
                 copied = copies.get(test_path)
                 if copied is not None:
@@ -109,20 +114,26 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet) -> li
     return tests
 
 
-def run_study(path: Path, split: str | None = None, progress: Progress = _quiet) -> StudyRun:
-    """Read the outcomes below `path`, predict every test case, and keep what the metrics need."""
+def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
+              min_confidence: Confidence = MIN_CONFIDENCE) -> StudyRun:
+    """Read the outcomes below `path`, predict every test case, and keep what the metrics need.
+
+    `min_confidence` is the lowest confidence of a finding on a test's own lines that predicts a
+    failure (inside callees, never below medium).
+    """
     started = time.perf_counter()
     done = progress("reading outcomes", None)
     data = load_split(path, split)
     done(1)
     read = time.perf_counter()
-    scored, predictor, files = predict_outcomes(data, progress)
+    scored, predictor, files = predict_outcomes(data, progress, min_confidence)
     predicted = time.perf_counter()
-    human = predict_human(data.human, progress) if data.human else []
+    human = predict_human(data.human, progress, min_confidence) if data.human else []
     finished = time.perf_counter()
     findings = Counter(f.code for f in predictor.findings)
     predicts = {f.code: f.predicts for f in predictor.findings}
     return StudyRun(data=data, scored=scored, human=human, findings_per_code=findings, predicts=predicts,
-                    files=files, warnings=list(predictor.warnings),
+                    files=files, min_confidence=min_confidence, left_out_codes=environment_codes(),
+                    warnings=list(predictor.warnings),
                     seconds={"outcomes": read - started, "generated": predicted - read,
                              "human": finished - predicted, "total": finished - started})
