@@ -60,6 +60,8 @@ class RepoIndex:
     calls: list[CallSite] = field(default_factory=list)
     value_faults: list[ValueFault] = field(default_factory=list)  # operations that raise for their types
     call_faults: list[CallFault] = field(default_factory=list)  # calls whose arguments make the callee raise
+    # Attribute values of objects right after `C(...)`, while nothing has called a method on them.
+    instance_facts: dict[int, dict[str, Value]] = field(default_factory=dict)
     instantiated: set[int] = field(default_factory=set)  # ids of classes created by a direct `C(...)` call
     _resolving: set[int] = field(default_factory=set)
 

@@ -97,9 +97,10 @@ class CallFault:
 class _Stop(Exception):
     """Ends a specialised walk: the first fault on the path, or a point past which it cannot see."""
 
-    def __init__(self, fault: ValueFault | None) -> None:
+    def __init__(self, fault: ValueFault | None, completed: bool = False) -> None:
         super().__init__()
         self.fault = fault
+        self.completed = completed  # the whole body ran (a `return` or its end was reached)
 
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
@@ -114,6 +115,10 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: operator.contains, ast.NotIn: operator.contains,
 }
 MAX_CALL_DEPTH = 3
+_LOOKING_BUILTINS = frozenset({
+    "type", "isinstance", "issubclass", "id", "repr", "str", "print", "hasattr", "getattr", "callable", "len",
+    "format", "hash", "bool", "ascii",
+})
 
 
 def literal_type(value: Value) -> type | None:
@@ -262,6 +267,9 @@ class FlowWalker:
         self.deferred: list[tuple[ast.AST, Scope, Env]] = []
         # > 0 inside a callee walked with the caller's argument values: stop at the first fault.
         self.depth = depth
+        # In a constructor walked with its arguments: the values it gives to `self.x` (None once a
+        # call could have changed them behind our back).
+        self.facts: dict[str, Value] | None = None
 
     # -- entry points -------------------------------------------------------------------------------
     def run_deferred(self) -> None:
@@ -378,6 +386,8 @@ class FlowWalker:
             self._import(stmt)
         elif isinstance(stmt, ast.Assert):
             self.eval(stmt.test)
+            if self._decide(stmt.test) is False:
+                self._fault(stmt, "AssertionError", f"assert {ast.unparse(stmt.test)[:80]} fails")
             self._forget_literals(stmt.test)
             if stmt.msg is not None:
                 self.eval(stmt.msg)
@@ -564,6 +574,11 @@ class FlowWalker:
         elif isinstance(target, ast.Attribute):
             receiver = self.eval(target.value)
             self._record(target, receiver, store=True)
+            if (self.facts is not None and isinstance(target.value, ast.Name)
+                    and target.value.id == self.scope.self_name):
+                self.facts[target.attr] = value
+            if isinstance(receiver, Instance) and receiver.origin in self.index.instance_facts:
+                self.index.instance_facts[receiver.origin][target.attr] = value
         elif isinstance(target, ast.Subscript):
             if dotted_name(target.value) == "sys.modules":
                 self._open_module("writes sys.modules")
@@ -636,6 +651,9 @@ class FlowWalker:
             receiver = self.eval(expr.value)
             if load_attr:
                 self._record(expr, receiver, store=False)
+            known = self._fact(receiver, expr.attr)
+            if known is not None:
+                return known
             return self.index.attribute_value(receiver, expr.attr, self.scope.module)
         if isinstance(expr, ast.Call):
             return self._call(expr)
@@ -703,6 +721,11 @@ class FlowWalker:
                             ast.JoinedStr: str}[type(expr)])
         return self._eval_children(expr)
 
+    def _fact(self, receiver: Value, attr: str) -> Value:
+        if isinstance(receiver, Instance) and receiver.origin:
+            return self.index.instance_facts.get(receiver.origin, {}).get(attr)
+        return None
+
     def _eval_children(self, expr: ast.AST) -> Value:
         for child in ast.iter_child_nodes(expr):
             if isinstance(child, ast.expr):
@@ -752,6 +775,7 @@ class FlowWalker:
         caught = frozenset().union(*self.caught) if self.caught else frozenset()
         args = [self.eval(arg.value if isinstance(arg, ast.Starred) else arg) for arg in expr.args]
         keywords = {k.arg: self.eval(k.value) for k in expr.keywords}
+        self._forget_facts(expr, receiver, [*args, *keywords.values()])
         if not self.depth:
             self.index.calls.append(CallSite(expr, func, receiver,
                                              expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
@@ -760,8 +784,9 @@ class FlowWalker:
         if result is not None:
             return result
         simple = not any(isinstance(a, ast.Starred) for a in expr.args) and None not in keywords
+        facts = None
         if simple and self.depth < MAX_CALL_DEPTH:
-            self._follow_arguments(expr, func, receiver, args, keywords, caught)
+            facts = self._follow_arguments(expr, func, receiver, args, keywords, caught)
         if isinstance(expr.func, ast.Name) and expr.func.id == "super" and "super" not in self.env \
                 and "super" not in self.scope.module.names:
             if self.scope.cls is not None and self.scope.self_name is not None:
@@ -776,7 +801,11 @@ class FlowWalker:
         if isinstance(func, ClassObject):
             if func.exact and isinstance(func.cls, ClassInfo) and not self.depth:
                 self.index.instantiated.add(id(func.cls))
-            return _instantiate(func)
+            made = _instantiate(func)
+            if facts is not None and isinstance(made, Instance) and made.exact and made.cls is func.cls:
+                self.index.instance_facts[id(expr)] = facts
+                return Instance(made.cls, exact=True, origin=id(expr))
+            return made
         if isinstance(func, FunctionValue) and func.node.returns is not None:
             saved = self.scope
             self.scope = Scope(func.module, saved.qualname, saved.cls, saved.function, saved.self_name)
@@ -788,6 +817,22 @@ class FlowWalker:
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None
+
+    def _forget_facts(self, expr: ast.Call, receiver: Value, args: list[Value]) -> None:
+        """A method call on an object, or passing it on, may change its attributes (builtins that only
+        look at their argument do not)."""
+        if isinstance(expr.func, ast.Name) and expr.func.id in _LOOKING_BUILTINS and expr.func.id not in self.env \
+                and expr.func.id not in self.scope.module.names:
+            return
+        for value in (receiver, *args):
+            if isinstance(value, Instance) and value.origin:
+                self.index.instance_facts.pop(value.origin, None)
+        if self.facts is not None and self.scope.self_name is not None:
+            names = [a for a in expr.args if isinstance(a, ast.Name)]
+            if isinstance(receiver, SuperValue) or any(n.id == self.scope.self_name for n in names) or (
+                    isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name)
+                    and expr.func.value.id == self.scope.self_name):
+                self.facts = None
 
     def _builtin_call(self, expr: ast.Call, func: Value, receiver: Value, args: list[Value]) -> Value:
         """Calls decided by the types of their arguments: pure builtins and stdlib functions, methods
@@ -831,7 +876,7 @@ class FlowWalker:
         return None
 
     def _follow_arguments(self, expr: ast.Call, func: Value, receiver: Value, args: list[Value],
-                          keywords: dict[str | None, Value], caught: frozenset[str]) -> None:
+                          keywords: dict[str | None, Value], caught: frozenset[str]) -> dict[str, Value] | None:
         """Walk the callee's straight-line path with the values of this call's arguments."""
         from oocheck.analyzer.members import find_method
 
@@ -845,52 +890,55 @@ class FlowWalker:
             target = find_method(receiver.cls, expr.func.attr)
             bound_self = receiver
         elif isinstance(func, FunctionValue):
-            target = None
             if not func.node.decorator_list:
                 self._specialise(expr, func.module, None, func.node, None, args, keywords, caught)
-            return
+            return None
         if target is None:
-            return
+            return None
         owner, node = target
         if node.decorator_list:  # staticmethod, classmethod, property or a wrapper: not followed
-            return
-        self._specialise(expr, owner.module, owner, node, bound_self, args, keywords, caught)
+            return None
+        return self._specialise(expr, owner.module, owner, node, bound_self, args, keywords, caught)
 
     def _specialise(self, expr: ast.Call, module: ModuleInfo, owner: ClassInfo | None,
                     node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Value, args: list[Value],
-                    keywords: dict[str | None, Value], caught: frozenset[str]) -> None:
+                    keywords: dict[str | None, Value], caught: frozenset[str]) -> dict[str, Value] | None:
+        """Walk the callee with these arguments; record its first fault. For a constructor that runs to
+        its end, give the attribute values it sets."""
         if not any(literal_type(v) is not None or (isinstance(v, Instance) and v.exact)
                    for v in [bound_self, *args, *keywords.values()]):
-            return
+            return None
         env = _bind_arguments(node, bound_self, args, keywords)
         if env is None or isinstance(node, ast.AsyncFunctionDef):
-            return
+            return None
         self_name = first_param(node) if bound_self is not None else None
         scope = Scope(module, f"{owner.qualname}.{node.name}" if owner else node.name, cls=owner,
                       function=node, self_name=self_name)
         walker = FlowWalker(self.index, scope, env, [], _assigned_names(node.body), frozenset(),
                             depth=self.depth + 1)
+        if node.name == "__init__" and owner is not None:
+            walker.facts = {}
+        completed = False
         try:
             walker.walk_prefix(node.body)
-            return
         except _Stop as stop:
-            fault = stop.fault
+            fault, completed = stop.fault, stop.completed
         if fault is None:
-            return
+            return walker.facts if completed else None
         if self.depth:
             raise _Stop(ValueFault(fault.node, fault.exception, fault.message, fault.caught, fault.scope))
         self.index.call_faults.append(CallFault(expr, self.scope, caught, scope.qualname, fault))
+        return None
 
     def walk_prefix(self, body: list[ast.stmt]) -> None:
         """Walk what runs whenever the function runs, then stop (`_Stop`, with the first fault met)."""
-        self._walk_straight(body)
-        raise _Stop(None)
+        raise _Stop(None, completed=self._walk_straight(body) is not False)
 
-    def _walk_straight(self, body: list[ast.stmt]) -> bool:
+    def _walk_straight(self, body: list[ast.stmt]) -> bool | None:
         """The statements of `body` up to the first one whose path depends on what is not known: a loop,
         `try`, `with`, `assert`, or an `if` whose test the argument types do not decide. An `if` they do
         decide is followed into the branch it takes; a `raise` reached is the callee's own failure.
-        True when the end of `body` is reached."""
+        True when the end of `body` is reached, None at a `return`, False where the walk had to stop."""
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
                 continue
@@ -899,8 +947,11 @@ class FlowWalker:
             if isinstance(stmt, ast.If):
                 self.eval(stmt.test)
                 decision = self._decide(stmt.test)
-                if decision is None or not self._walk_straight(stmt.body if decision else stmt.orelse):
+                if decision is None:
                     return False
+                branch = self._walk_straight(stmt.body if decision else stmt.orelse)
+                if branch is not True:
+                    return branch
                 continue
             if isinstance(stmt, ast.While):
                 self.eval(stmt.test)
@@ -911,7 +962,7 @@ class FlowWalker:
             if isinstance(stmt, ast.Return):
                 if stmt.value is not None:
                     self.eval(stmt.value)
-                return False
+                return None
             if isinstance(stmt, ast.Raise):
                 self._raise(stmt)
                 return False
@@ -963,6 +1014,10 @@ class FlowWalker:
                 truth = bool(outcome.const)
                 return not truth if isinstance(test.ops[0], ast.NotIn) else truth
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            decided = self._decide_by_type(test.ops[0], as_operand(self.eval_quiet(test.left)),
+                                           as_operand(self.eval_quiet(test.comparators[0])))
+            if decided is not None:
+                return decided
             left, right = test.left, test.comparators[0]
             if isinstance(right, ast.Constant) and right.value is None:
                 kind = literal_type(self.eval_quiet(left))
@@ -987,10 +1042,46 @@ class FlowWalker:
                 return None if kind is None else callable(values_ops.SAMPLES[kind])
         return None
 
+    @staticmethod
+    def _decide_by_type(op: ast.cmpop, left: values_ops.Operand | None,
+                        right: values_ops.Operand | None) -> bool | None:
+        """`x is None`, `x is False`, `x == "s"` decided by the types alone (values of different builtin
+        types, numbers aside, are never equal; `is` against None, True or False needs the same type)."""
+        if left is None or right is None:
+            return None
+        numeric = {int, float, bool, complex}
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            singleton = right[1] if right[1] is None or isinstance(right[1], bool) else NO_CONST
+            if singleton is NO_CONST:
+                return None
+            if left[0] is not type(singleton):
+                same = False
+            elif left[1] is not NO_CONST:
+                same = left[1] is singleton
+            elif left[0] is type(None):
+                same = True
+            else:
+                return None
+            return same if isinstance(op, ast.Is) else not same
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            if left[1] is not NO_CONST and right[1] is not NO_CONST:
+                try:
+                    equal = bool(left[1] == right[1])
+                except Exception:
+                    return None
+            elif left[0] is not right[0] and not (left[0] in numeric and right[0] in numeric):
+                equal = False
+            else:
+                return None
+            return equal if isinstance(op, ast.Eq) else not equal
+        return None
+
     def eval_quiet(self, expr: ast.expr) -> Value:
-        """The value of a name or a constant, without recording anything."""
+        """The value of a name, a constant or a known attribute, without recording anything."""
         if isinstance(expr, ast.Name):
             return self.lookup(expr.id)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            return self._fact(self.lookup(expr.value.id), expr.attr)
         if isinstance(expr, ast.Constant) and type(expr.value) in values_ops.LITERAL_TYPES:
             return literal(type(expr.value), expr.value)
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub) and isinstance(expr.operand, ast.Constant):

@@ -24,6 +24,9 @@ class Instance:
     cls: ClassRef
     exact: bool
     const: object = field(default=NO_CONST, compare=True)
+    # For an object made by a `C(...)` call: that call's identity, the key of what is known of the
+    # object's attributes right after construction (RepoIndex.instance_facts).
+    origin: int = 0
 
 
 @dataclass(frozen=True)
