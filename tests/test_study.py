@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -163,6 +164,7 @@ def test_label_follows_the_paper() -> None:
 
 
 def test_toy_outcomes_leave_out_xfail(toy: Path) -> None:
+    (toy / "functional_correctness_test_folder" / ".oocheck_cache").mkdir()  # a cache is not a split
     data = load_split(toy)
     assert data.split == "toy"
     assert sorted(o.test_name for o in data.outcomes) == ["test_case_0", "test_case_1", "test_case_2",
@@ -193,6 +195,20 @@ def test_toy_metrics(toy: Path) -> None:
     assert metrics.human is not None
     assert (metrics.human.samples, metrics.human.flagged) == (2, 1)
     assert metrics.human.flagged_samples[0].endswith("snippet_2.py")
+
+
+def test_rag_layout(toy: Path) -> None:
+    split = toy / "functional_correctness_test_folder" / "toy"
+    rag = split / "rag" / "m1"
+    shutil.copytree(split / "m1", rag)
+    report = rag / "full_docstr_reports" / "combined_test_report.csv"
+    report.write_text(report.read_text().replace("toy/m1/", "toy/rag/m1/"))
+    data = load_split(toy)
+    assert sorted({o.model for o in data.outcomes}) == ["m1", "rag/m1"]
+    assert len(data.outcomes) == 10
+    rag_only = load_split(split / "rag")
+    assert {o.model for o in rag_only.outcomes} == {"rag/m1"}
+    assert rag_only.check_paths == [split / "rag"]
 
 
 def test_toy_narrowed_to_a_model_folder(toy: Path) -> None:

@@ -95,7 +95,7 @@ def _split_of(root: Path, path: Path, wanted: str | None) -> str:
         if wanted is not None and wanted != from_path:
             raise StudyError(f"{path} is in split {from_path!r}, not {wanted!r}")
         return from_path
-    available = sorted(p.name for p in (root / TEST_FOLDER).iterdir() if p.is_dir())
+    available = sorted(p.name for p in (root / TEST_FOLDER).iterdir() if p.is_dir() and not p.name.startswith("."))
     if wanted is not None:
         if wanted not in available:
             raise StudyError(f"no split {wanted!r} in {root / TEST_FOLDER} (found: {', '.join(available) or 'none'})")
