@@ -945,8 +945,10 @@ class FlowWalker:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
                 continue  # a docstring
             if isinstance(stmt, ast.If):
-                self.eval(stmt.test)
                 decision = self._decide(stmt.test)
+                known = dict(self.env)
+                self.eval(stmt.test)  # for the faults of the test itself
+                self.env = known  # the test is decided: what it would narrow is known already
                 if decision is None:
                     return False
                 branch = self._walk_straight(stmt.body if decision else stmt.orelse)
