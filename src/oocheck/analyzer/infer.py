@@ -129,6 +129,21 @@ def literal_type(value: Value) -> type | None:
     return None
 
 
+def _truth(value: Value) -> bool | None:
+    """bool(value) when the value says it: a known constant, or None."""
+    pair = as_operand(value)
+    if pair is None:
+        return None
+    if pair[0] is type(None):
+        return False
+    if pair[1] is NO_CONST:
+        return None
+    try:
+        return bool(pair[1])
+    except Exception:
+        return None
+
+
 def literal(kind: type | None, const: object = NO_CONST) -> Value:
     return Instance(external_class(kind), exact=True, const=const) if kind is not None else None
 
@@ -662,6 +677,12 @@ class FlowWalker:
             self.env[expr.target.id] = value
             return value
         if isinstance(expr, ast.IfExp):
+            decision = self._decide(expr.test)
+            if decision is not None:  # only the branch taken runs
+                before_test = dict(self.env)
+                self.eval(expr.test)
+                self.env = before_test
+                return self.eval(expr.body if decision else expr.orelse)
             self.eval(expr.test)
             self._forget_literals(expr.test)
             a = self.eval(expr.body)
@@ -690,10 +711,7 @@ class FlowWalker:
             self.env = saved
             return literal({ast.ListComp: list, ast.SetComp: set, ast.DictComp: dict}.get(type(expr)))
         if isinstance(expr, ast.BoolOp):
-            for operand in expr.values:
-                self.eval(operand)
-                self._forget_literals(operand)
-            return None
+            return self._bool_op(expr)
         if isinstance(expr, ast.BinOp):
             return self._binary(expr)
         if isinstance(expr, ast.UnaryOp):
@@ -720,6 +738,23 @@ class FlowWalker:
             return literal({ast.List: list, ast.Tuple: tuple, ast.Set: set, ast.Dict: dict,
                             ast.JoinedStr: str}[type(expr)])
         return self._eval_children(expr)
+
+    def _bool_op(self, expr: ast.BoolOp) -> Value:
+        """`a or b`, `a and b`: short-circuit on operands whose truth is known, and give the value
+        of the operand that decides."""
+        deciding = isinstance(expr.op, ast.Or)
+        for position, operand in enumerate(expr.values):
+            value = self.eval(operand)
+            truth = _truth(value)
+            if truth is None:
+                self._forget_literals(operand)
+                for rest in expr.values[position + 1:]:
+                    self.eval(rest)
+                    self._forget_literals(rest)
+                return None
+            if truth is deciding or position == len(expr.values) - 1:
+                return value
+        return None
 
     def _fact(self, receiver: Value, attr: str) -> Value:
         if isinstance(receiver, Instance) and receiver.origin:
