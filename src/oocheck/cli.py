@@ -10,13 +10,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from oocheck import __version__
+from oocheck import __version__, mypy_bridge
 from oocheck.config import ConfigError, load_config
 from oocheck.diagnostics import Confidence
 from oocheck.discovery import DiscoveryError
 from oocheck.engine import check_paths
 from oocheck.registry import RuleLoadError, load_rules
 from oocheck.report import FORMATS
+from oocheck.rule import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -51,6 +52,14 @@ def check(
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
     min_confidence: Annotated[str | None, typer.Option(help="Lowest confidence reported: high, medium or low (default medium).")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    python: Annotated[Path | None, typer.Option("--python", help=(
+        "The interpreter (or virtual environment folder) the code runs under, for import checks "
+        "(default: $VIRTUAL_ENV, a .venv of the project, the running interpreter)."))] = None,
+    mypy: Annotated[bool | None, typer.Option("--mypy/--no-mypy", help=(
+        "Add mypy's diagnostics that predict a runtime failure (OO18x, OO28x); default on, or "
+        "`mypy = false` in [tool.oocheck]."), show_default=False)] = None,
+    mypy_timeout: Annotated[float | None, typer.Option("--mypy-timeout", min=0.1, help=(
+        "Seconds mypy may take before it is stopped and its findings left out (default 120)."))] = None,
 ) -> None:
     """Check PATHS as one repo and report predicted runtime failures.
 
@@ -70,6 +79,9 @@ def check(
             select=_split_codes(select),
             ignore=_split_codes(ignore),
             min_confidence=Confidence.parse(min_confidence) if min_confidence else None,
+            python=python,
+            mypy=mypy,
+            mypy_timeout=mypy_timeout,
         )
         missing = [p for p in targets if not p.exists()]
         for path in missing:
@@ -98,7 +110,8 @@ def rules() -> None:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     table = Table("code", "name", "predicts", "confidence", "summary", box=None)
-    for rule in found:
+    entries: list[type[Rule] | mypy_bridge.DocumentedCode] = [*found, *mypy_bridge.documented_codes()]
+    for rule in sorted(entries, key=lambda r: r.code):
         table.add_row(rule.code, rule.name, rule.predicts, str(rule.confidence), rule.summary())
     Console(soft_wrap=True).print(table)
 
@@ -107,7 +120,8 @@ def rules() -> None:
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OO101.")]) -> None:
     """Print the documentation of one rule."""
     wanted = code.strip().upper()
-    for rule in load_rules():
+    entries: list[type[Rule] | mypy_bridge.DocumentedCode] = [*load_rules(), *mypy_bridge.documented_codes()]
+    for rule in entries:
         if rule.code == wanted:
             sys.stdout.write(f"{rule.code} {rule.name} (predicts {rule.predicts}, "
                              f"default confidence {rule.confidence})\n\n{rule.documentation()}\n")

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from oocheck import mypy_bridge
 from oocheck.analyzer.index import RepoIndex
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DEFAULT_EXCLUDES, discover
-from oocheck.environment import TargetEnvironment, find_environment
+from oocheck.environment import RUNNING_INTERPRETER, TargetEnvironment, choose_interpreter, find_environment
 from oocheck.registry import load_rules
 from oocheck.rule import CheckContext, Rule
 from oocheck.suppression import filter_suppressed
@@ -78,18 +79,31 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     files = discover(paths, (*DEFAULT_EXCLUDES, *config.exclude))
+    project = _project_folder(paths, config)
+    mypy = None
+    if config.mypy and any(config.wants(code) for code in mypy_bridge.all_mappings()):
+        # Installed packages' types only from an environment that was found, not guessed (OO301 alike).
+        python, how, _ = choose_interpreter(config.python, project)
+        chosen = python if how != RUNNING_INTERPRETER else None
+        mypy = mypy_bridge.start_mypy(files, project, chosen, config.mypy_timeout)  # runs while we index
     index = RepoIndex.build(files)
     warnings: list[str] = []
     active = [r for r in (rules if rules is not None else load_rules(list(config.extra_rule_dirs)))
               if config.wants(r.code)]
     environment = None
     if any(r.needs_environment for r in active):
-        choice = find_environment(config.python, _project_folder(paths, config))
+        choice = find_environment(config.python, project)
         environment = choice.environment
         if choice.problem:
             warnings.append(f"target environment not found: {choice.problem}; "
                             "imports of third-party modules are not checked")
     findings = run_rules(index, active, warnings, environment)
+    if mypy is not None:
+        run = mypy.wait()
+        if run.warning:
+            warnings.append(run.warning)
+        found = [f for f in mypy_bridge.mypy_findings(run, index) if config.wants(f.code)]
+        findings = mypy_bridge.merge_findings(findings, found, mypy_bridge.Judged(index))
     if config.wants(UNREADABLE_CODE):
         findings.extend(_read_error_findings(index))
     findings = [f for f in findings if f.confidence >= config.min_confidence or f.code == UNREADABLE_CODE]
