@@ -150,6 +150,9 @@ def study(
     min_confidence: Annotated[str, typer.Option(help=(
         "Lowest confidence of a finding that predicts a failure on a test's own lines: high, medium or low "
         "(inside the methods a test calls, never below medium)."))] = "medium",
+    mypy: Annotated[bool, typer.Option("--mypy/--no-mypy", help=(
+        "Add the mypy bridge's findings (default off: on csn they add false predictions and most of the "
+        "run time)."))] = False,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -167,7 +170,8 @@ def study(
     """
     from oocheck.study.command import run_command  # the study's imports are paid only when it runs
 
-    raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence))
+    raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
+                                 mypy))
 
 
 def main() -> None:

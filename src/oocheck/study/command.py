@@ -66,7 +66,7 @@ def _check_outputs(output_format: str, predictions: Path | None, report: Path | 
 
 
 def run_command(path: Path, split: str | None, show_distribution: bool, predictions: Path | None,
-                output_format: str, report: Path | None, min_confidence: str = "medium") -> int:
+                output_format: str, report: Path | None, min_confidence: str = "medium", mypy: bool = False) -> int:
     """Run the study as the command line asked; return the exit code."""
     problem = _check_outputs(output_format, predictions, report)
     try:
@@ -88,7 +88,7 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
                 render_distribution(data.split, dist, console)
             return EXIT_OK
         with progress_bar(sys.stderr.isatty()) as hook:
-            run = run_study(path, split, hook, confidence)
+            run = run_study(path, split, hook, confidence, mypy)
     except StudyError as exc:
         _err(str(exc))
         return EXIT_USAGE

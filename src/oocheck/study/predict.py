@@ -221,6 +221,33 @@ def _super_method(runtime: ClassInfo, owner: ClassInfo, name: str) -> tuple[Clas
     return None
 
 
+# Failures the analyzer knows for certain but no rule reports (an assertion that cannot hold, a
+# ValueError the callee raises for these arguments): not defects to show in `oocheck check`, yet the
+# test stops there, so nothing after them can be its first failure.
+KNOWN_FAILURE_CODE = "raises"
+_RULE_EXCEPTIONS = {"AttributeError", "TypeError"}
+
+
+def known_failures(index: RepoIndex) -> list[Finding]:
+    found = []
+    for fault in index.value_faults:
+        if fault.exception not in _RULE_EXCEPTIONS:
+            found.append(_known(fault.scope.module.display_path, fault.node, fault.exception, fault.message))
+    for call in index.call_faults:
+        if call.inner.exception not in _RULE_EXCEPTIONS:
+            message = f"{call.inner.message} (raised in {call.callee})"
+            found.append(_known(call.scope.module.display_path, call.call, call.inner.exception, message))
+    return found
+
+
+def _known(path: str, node: ast.AST, exception: str, message: str) -> Finding:
+    line = getattr(node, "lineno", 1)
+    col = getattr(node, "col_offset", 0) + 1
+    return Finding(path=path, line=line, col=col, end_line=getattr(node, "end_lineno", None) or line,
+                   end_col=(getattr(node, "end_col_offset", None) or col - 1) + 1, code=KNOWN_FAILURE_CODE,
+                   name="known-failure", predicts=exception, message=message, confidence=Confidence.HIGH)
+
+
 class Predictor:
     """Follows tests through the findings of one `check_paths` run."""
 
@@ -235,7 +262,8 @@ class Predictor:
         self.test_confidence = min_confidence
         self.callee_confidence = max(min_confidence, CALLEE_MIN_CONFIDENCE)
         self._findings: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-        for finding in result.findings:
+        self.known = known_failures(self.index)
+        for finding in [*result.findings, *self.known]:
             self._findings[finding.path][finding.line].append(finding)
         self._calls: dict[int, CallSite] = {id(site.node): site for site in self.index.calls}
         self._function_memo: dict[tuple[int, int], Prediction | None] = {}

@@ -16,7 +16,7 @@ from oocheck.engine import check_paths
 from oocheck.registry import load_rules
 from oocheck.study.metrics import HumanTest, ScoredTest, StudyMetrics, compute
 from oocheck.study.outcomes import HumanSample, SplitData, load_split
-from oocheck.study.predict import MIN_CONFIDENCE, NO_FAILURE, Predictor
+from oocheck.study.predict import KNOWN_FAILURE_CODE, MIN_CONFIDENCE, NO_FAILURE, Predictor
 
 # Called with a stage description and, for stages that count, how many steps it has; returns a
 # function to call with each step done.
@@ -61,15 +61,15 @@ def environment_codes() -> tuple[str, ...]:
     return tuple(sorted(r.code for r in load_rules() if getattr(r, "needs_environment", False)))
 
 
-def _config() -> Config:
-    return Config(min_confidence=Confidence.LOW, ignore=environment_codes())
+def _config(mypy: bool) -> Config:
+    return Config(min_confidence=Confidence.LOW, ignore=environment_codes(), mypy=mypy)
 
 
-def predict_outcomes(data: SplitData, progress: Progress = _quiet, min_confidence: Confidence = MIN_CONFIDENCE
-                     ) -> tuple[list[ScoredTest], Predictor, int]:
+def predict_outcomes(data: SplitData, progress: Progress = _quiet, min_confidence: Confidence = MIN_CONFIDENCE,
+                     mypy: bool = False) -> tuple[list[ScoredTest], Predictor, int]:
     """Check the code folders once and predict the first failure of every recorded test case."""
     done = progress("checking the generated classes and their tests", None)
-    result = check_paths(data.check_paths, _config())
+    result = check_paths(data.check_paths, _config(mypy))
     done(1)
     predictor = Predictor(result, min_confidence=min_confidence)
     tests = predictor.tests()
@@ -85,7 +85,7 @@ def predict_outcomes(data: SplitData, progress: Progress = _quiet, min_confidenc
 
 
 def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
-                  min_confidence: Confidence = MIN_CONFIDENCE) -> list[HumanTest]:
+                  min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False) -> list[HumanTest]:
     """Predict the tests of the human-written classes, one check per docstring level.
 
     Each level's classes and tests are copied side by side into a temporary folder, the layout the
@@ -104,7 +104,7 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
                 shutil.copyfile(sample.snippet, folder / sample.snippet.name)
                 shutil.copyfile(sample.tests, folder / sample.tests.name)
                 copies[str(folder / sample.tests.name)] = sample
-            predictor = Predictor(check_paths([folder], _config()), min_confidence=min_confidence)
+            predictor = Predictor(check_paths([folder], _config(mypy)), min_confidence=min_confidence)
             for (test_path, _), test in sorted(predictor.tests().items()):
                 copied = copies.get(test_path)
                 if copied is not None:
@@ -115,23 +115,26 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
 
 
 def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
-              min_confidence: Confidence = MIN_CONFIDENCE) -> StudyRun:
+              min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False) -> StudyRun:
     """Read the outcomes below `path`, predict every test case, and keep what the metrics need.
 
     `min_confidence` is the lowest confidence of a finding on a test's own lines that predicts a
-    failure (inside callees, never below medium).
+    failure (inside callees, never below medium). `mypy` adds the mypy bridge's findings (off by
+    default: on csn they add false predictions and most of the run time).
     """
     started = time.perf_counter()
     done = progress("reading outcomes", None)
     data = load_split(path, split)
     done(1)
     read = time.perf_counter()
-    scored, predictor, files = predict_outcomes(data, progress, min_confidence)
+    scored, predictor, files = predict_outcomes(data, progress, min_confidence, mypy)
     predicted = time.perf_counter()
-    human = predict_human(data.human, progress, min_confidence) if data.human else []
+    human = predict_human(data.human, progress, min_confidence, mypy) if data.human else []
     finished = time.perf_counter()
-    findings = Counter(f.code for f in predictor.findings)
+    findings = Counter(f.code for f in [*predictor.findings, *predictor.known])
     predicts = {f.code: f.predicts for f in predictor.findings}
+    if predictor.known:
+        predicts[KNOWN_FAILURE_CODE] = "(the exception raised)"
     return StudyRun(data=data, scored=scored, human=human, findings_per_code=findings, predicts=predicts,
                     files=files, min_confidence=min_confidence, left_out_codes=environment_codes(),
                     warnings=list(predictor.warnings),
