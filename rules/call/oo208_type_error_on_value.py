@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oocheck.diagnostics import Confidence, Finding
-from oocheck.rule import CheckContext, Rule
+from oocheck.rule import CheckContext, Rule, catches
 
 
 class TypeErrorOnValue(Rule):
@@ -54,6 +54,6 @@ class TypeErrorOnValue(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for fault in ctx.index.value_faults:
-            if fault.exception != self.predicts or fault.caught & {self.predicts, "Exception", "BaseException"}:
+            if fault.exception != self.predicts or catches(fault.caught, self.predicts):
                 continue
             yield self.finding(fault.scope.module.display_path, fault.node, fault.message, self.confidence)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oocheck.diagnostics import Confidence, Finding, Location
-from oocheck.rule import CheckContext, Rule
+from oocheck.diagnostics import Confidence, Finding
+from oocheck.rule import CheckContext, Rule, call_fault_findings
 
 
 class TypeErrorInCall(Rule):
@@ -53,12 +53,4 @@ class TypeErrorInCall(Rule):
     confidence = Confidence.HIGH
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        for fault in ctx.index.call_faults:
-            inner = fault.inner
-            if inner.exception != self.predicts or fault.caught & {self.predicts, "Exception", "BaseException"}:
-                continue
-            where = f"{inner.scope.module.display_path}:{getattr(inner.node, 'lineno', 1)}"
-            message = f"{inner.message} (in {fault.callee}, at {where}, with the arguments of this call)"
-            evidence = [Location(inner.scope.module.display_path, getattr(inner.node, "lineno", 1),
-                                 getattr(inner.node, "col_offset", 0) + 1, f"raised here, in {inner.scope.qualname}")]
-            yield self.finding(fault.scope.module.display_path, fault.call, message, self.confidence, evidence)
+        return call_fault_findings(self, ctx)

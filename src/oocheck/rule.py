@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -74,3 +74,22 @@ def class_location(cls: ClassInfo, note: str = "") -> Location:
 def binding_location(binding: Binding, owner: str, note: str = "") -> Location:
     text = note or f"{owner}.{binding.name} is bound here ({binding.describe()})"
     return Location(binding.path, binding.line, binding.col + 1, text)
+
+
+def catches(caught: frozenset[str], exception: str) -> bool:
+    """Whether handlers naming `caught` (try/except, pytest.raises, suppress) catch `exception`."""
+    return bool(caught & {exception, "Exception", "BaseException"})
+
+
+def call_fault_findings(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    """Findings at the calls whose arguments make the callee raise `rule.predicts` (OO107, OO209)."""
+    for fault in ctx.index.call_faults:
+        inner = fault.inner
+        if inner.exception != rule.predicts or catches(fault.caught, rule.predicts):
+            continue
+        path = inner.scope.module.display_path
+        line = getattr(inner.node, "lineno", 1)
+        message = f"{inner.message} (in {fault.callee}, at {path}:{line}, with the arguments of this call)"
+        evidence = [Location(path, line, getattr(inner.node, "col_offset", 0) + 1,
+                             f"raised here, in {inner.scope.qualname}")]
+        yield rule.finding(fault.scope.module.display_path, fault.call, message, rule.confidence, evidence)
