@@ -308,6 +308,8 @@ def find_member(cls: ClassInfo, name: str, after: ClassInfo | None = None) -> Me
                 return None if _hidden_before(mro, position) else Member(MemberKind.EXTERNAL, klass)
             continue
         if name not in klass.bindings:
+            if (klass.node.decorator_list or klass.is_namedtuple) and name.startswith("__") and name.endswith("__"):
+                return None  # @dataclass, @total_ordering, NamedTuple ... generate special methods
             continue
         if _hidden_before(mro, position):
             return None
@@ -803,13 +805,56 @@ def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
                 stack.append(child)
 
 
-def _not_callable(site: CallSite, member: Member, through_class: bool, index: RepoIndex) -> CallProblem | None:
+_DYNAMIC: dict[int, tuple[RepoIndex, frozenset[str]]] = {}
+
+
+def dynamically_set_names(index: RepoIndex) -> frozenset[str]:
+    """Attribute names some call of the repo sets by name: `setattr(x, "name", v)`,
+    `mock.patch.object(C, "name")`, `mock.patch.multiple(C, name=...)`."""
+    cached = _DYNAMIC.get(id(index))
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    names: set[str] = set()
+    for site in index.calls:
+        callee = (dotted_name(site.node.func) or "").rsplit(".", 1)[-1]
+        args = site.node.args
+        if callee in {"setattr", "object"} and len(args) >= 2 and isinstance(args[1], ast.Constant) \
+                and isinstance(args[1].value, str):
+            names.add(args[1].value)
+        elif callee == "multiple":
+            names.update(k.arg for k in site.node.keywords if k.arg is not None)
+    _DYNAMIC.clear()
+    _DYNAMIC[id(index)] = (index, frozenset(names))
+    return _DYNAMIC[id(index)][1]
+
+
+def _tested(site: CallSite, name: str) -> bool:
+    """The code around the call tests `x.name` (`if self.hook:`, `callable(self.hook)`): the author
+    expects it may hold something callable."""
+    container: ast.AST = site.scope.function if site.scope.function is not None else site.scope.module.tree
+    tests: list[ast.AST] = []
+    for node in ast.walk(container):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            tests.append(node.test)
+        elif isinstance(node, ast.BoolOp):
+            tests.extend(node.values)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "callable":
+            tests.extend(node.args)
+    return any(isinstance(n, ast.Attribute) and n.attr == name for test in tests for n in ast.walk(test))
+
+
+def _not_callable(site: CallSite, member: Member, through_class: bool, exact: bool,
+                  index: RepoIndex) -> CallProblem | None:
     assert isinstance(member.owner, ClassInfo)
     name = site.method or ""
-    if name in index.unknown_stores.get(site.scope.module.root, set()):
-        return None  # some object we could not follow gets it assigned
+    if name in index.unknown_stores.get(site.scope.module.root, set()) or name in dynamically_set_names(index):
+        return None  # some object we could not follow, or a setattr/patch by name, may rebind it
+    if _tested(site, name):
+        return None
     if member.kind is MemberKind.LITERAL:
         type_name = member.literal_type
+        if type_name == "NoneType" and not exact:
+            return None  # `hook = None` in a class body: a slot that instances or callers fill in
         where = f"{member.owner.name}.{name} is bound to a {type_name} in the class body"
     elif through_class:
         # On the class, the descriptor itself is what gets called.
@@ -842,7 +887,7 @@ def _method_problem(site: CallSite, index: RepoIndex) -> CallProblem | None:
     if member is None or member.kind is MemberKind.EXTERNAL:
         return None
     if member.kind in (MemberKind.PROPERTY, MemberKind.LITERAL):
-        return _not_callable(site, member, through_class, index)
+        return _not_callable(site, member, through_class, receiver.exact, index)
     sig = member_signature(member, through_class)
     if sig is None:
         return None
@@ -858,6 +903,9 @@ def _super_problem(site: CallSite, cls: ClassInfo, name: str, shape: CallShape,
     function = site.scope.function
     if function is None or site.scope.cls is not cls or _method_kind(cls.module, function) is not MemberKind.METHOD:
         return None  # in a classmethod or staticmethod, `super()` binds otherwise
+    func = site.node.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and not func.value.args):
+        return None  # `super(Base, self)` starts the lookup after Base, not after this class
     members = [find_member(k, name, after=cls) for k in [cls, *all_subclasses(cls)]]
     first = members[0]
     if first is None or any(m is None or not m.same_as(first) for m in members):

@@ -143,7 +143,8 @@ class RepoIndex:
         source = self.find_module(target, module)
         if source is not None:
             value = self.module_attribute(source, binding.attribute, depth + 1)
-            if value is None:
+            # A name the package binds itself is not its submodule, even when its value is unknown.
+            if value is None and _may_be_submodule(source, binding.attribute):
                 sub = self.find_module(f"{target}.{binding.attribute}", module)
                 if sub is not None:
                     return ModuleValue(sub)
@@ -215,7 +216,7 @@ class RepoIndex:
         """The value of `owner.attr` when it is a module member or a nested class."""
         if isinstance(owner, ModuleValue):
             value = self.module_attribute(owner.module, attr, depth)
-            if value is None:
+            if value is None and _may_be_submodule(owner.module, attr):
                 sub = self.find_module(f"{owner.module.name}.{attr}", owner.module)
                 if sub is not None:
                     return ModuleValue(sub)
@@ -364,6 +365,16 @@ class RepoIndex:
             for name, bindings in list(info.bindings.items()):
                 info.bindings[name] = [_field(b) if b.kind is BindingKind.ANNOTATION else b for b in bindings]
         info.abstract_methods = abstract_methods(info)
+
+
+def _may_be_submodule(package: ModuleInfo, name: str) -> bool:
+    """`package.name` may be its submodule: the package does not bind `name`, or binds it by importing
+    that very submodule (`from . import name`)."""
+    if name not in package.names:
+        return True
+    binding = package.imports.get(name)
+    return binding is not None and ((binding.module == package.name and binding.attribute == name)
+                                    or (binding.module == f"{package.name}.{name}" and binding.attribute is None))
 
 
 def _field(binding: Binding) -> Binding:
