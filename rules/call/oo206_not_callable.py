@@ -49,8 +49,11 @@ class NotCallable(Rule):
     ```
 
     ## Not flagged
-    Properties whose value's type cannot be told from the getter, attributes also bound on
-    instances or outside the class body, open classes, calls inside `try: ... except TypeError`.
+    Properties whose value's type cannot be told from the getter; attributes also bound on instances,
+    outside the class body or by name (`setattr(obj, "name", ...)`, `mock.patch.object(C, "name")`);
+    attributes the surrounding code tests (`if self.hook:`, `callable(self.hook)`); a `None` class
+    attribute read through `self` or a parameter (a hook slot that instances fill in); open classes;
+    calls inside `try: ... except TypeError`.
     """
 
     code = NOT_CALLABLE

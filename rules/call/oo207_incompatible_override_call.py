@@ -70,10 +70,12 @@ class IncompatibleOverrideCall(Rule):
     ```
 
     ## Not flagged
-    Subclasses that also override the calling method (the base's call does not run for them),
-    overrides whose signature is not known for sure (decorators other than the known
-    signature-preserving ones), calls with `*args`/`**kwargs` that may fit, calls inside
-    `try: ... except TypeError`. Confidence is medium: the subclass may never run the base's method.
+    Subclasses that also override the calling method (the base's call does not run for them); bases
+    that call the method in another way too which the override accepts (the base tells its subclasses
+    apart at runtime, as `if self.kind == ...: self.write(a, b) else: self.write(a)`); overrides whose
+    signature is not known for sure (decorators other than the known signature-preserving ones);
+    calls with `*args`/`**kwargs` that may fit; calls inside `try: ... except TypeError`. Confidence
+    is medium: the subclass may never run the base's method.
     """
 
     code = "OO207"
