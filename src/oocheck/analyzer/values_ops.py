@@ -69,6 +69,7 @@ def _value(operand: Operand) -> Any:
 
 def _too_big(operands: tuple[Operand, ...]) -> bool:
     """Constants whose combination could take long or much memory (`"a" * 10**9`, `9 ** 9 ** 9`)."""
+    biggest_int, longest = 1, 1
     for _kind, const in operands:
         if const is NO_CONST:
             continue
@@ -76,7 +77,11 @@ def _too_big(operands: tuple[Operand, ...]) -> bool:
             return True
         if isinstance(const, (str, bytes)) and len(const) > 10_000:
             return True
-    return False
+        if isinstance(const, int):
+            biggest_int = max(biggest_int, abs(const))
+        if isinstance(const, (str, bytes, tuple)):
+            longest = max(longest, len(const))
+    return biggest_int * longest > 100_000  # a repeated sequence could grow large
 
 
 def evaluate(action: Callable[..., Any], operands: tuple[Operand, ...]) -> Outcome:
