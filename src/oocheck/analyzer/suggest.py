@@ -1,8 +1,9 @@
-"""The "Did you mean" of CPython's AttributeError, computed the same way (Lib/traceback.py, 3.12+)."""
+"""The "Did you mean" of CPython's AttributeError, computed the same way as the running CPython."""
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterable
 
 _MAX_CANDIDATE_ITEMS = 750
@@ -57,17 +58,25 @@ def levenshtein(a: str, b: str, max_cost: int) -> int:
     return result
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """The name CPython would suggest for a missing attribute `name`, or None."""
-    return _did_you_mean(name, tuple(sorted(set(candidates))))
+def did_you_mean(name: str, candidates: Iterable[str], version: tuple[int, int] | None = None) -> str | None:
+    """The name CPython `version` (default: the running one) would suggest for a missing attribute.
+
+    The distance and its bounds are those of Python/suggestions.c (3.10 to 3.13 print the same hints,
+    tested against each interpreter found); 3.13 also hides `_private` names unless the missing one is
+    private too.
+    """
+    names = sorted(set(candidates))
+    if (version or sys.version_info[:2]) >= (3, 13) and not name.startswith("_"):
+        names = [n for n in names if not n.startswith("_")]
+    return _did_you_mean(name, tuple(names))
 
 
 @functools.lru_cache(maxsize=4096)
 def _did_you_mean(name: str, names: tuple[str, ...]) -> str | None:
-    if len(names) > _MAX_CANDIDATE_ITEMS or len(name) > _MAX_STRING_SIZE:
+    if len(names) > _MAX_CANDIDATE_ITEMS:
         return None
     best: str | None = None
-    best_distance = len(name)
+    best_distance = sys.maxsize
     for candidate in names:
         if candidate == name:
             continue
