@@ -949,9 +949,36 @@ def _function_problem(site: CallSite, value: FunctionValue) -> CallProblem | Non
     return _problem(site, error, Confidence.HIGH, (where,))
 
 
+_RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "failUnlessRaises"})
+_EXPECTED: dict[int, tuple[ast.Module, frozenset[int]]] = {}
+
+
+def expected_to_raise(module: ModuleInfo) -> frozenset[int]:
+    """ids of the calls inside a lambda given to `raises(TypeError, lambda: ...)` (or
+    `assertRaises`): the test expects them to fail."""
+    cached = _EXPECTED.get(id(module))
+    if cached is not None and cached[0] is module.tree:
+        return cached[1]
+    found: set[int] = set()
+    for node in ast.walk(module.tree):
+        if not (isinstance(node, ast.Call) and node.args
+                and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _RAISES_CALLS):
+            continue
+        first = node.args[0]
+        types = first.elts if isinstance(first, ast.Tuple) else [first]
+        if not {(dotted_name(t) or "").rsplit(".", 1)[-1] for t in types} & CAUGHT_TYPE_ERROR:
+            continue
+        for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
+            if isinstance(arg, ast.Lambda):
+                found.update(id(n) for n in ast.walk(arg.body) if isinstance(n, ast.Call))
+    result = frozenset(found)
+    _EXPECTED[id(module)] = (module.tree, result)
+    return result
+
+
 def judge(site: CallSite, index: RepoIndex) -> CallProblem | None:
     """The TypeError this call raises, when it certainly raises one."""
-    if site.caught & CAUGHT_TYPE_ERROR:
+    if site.caught & CAUGHT_TYPE_ERROR or id(site.node) in expected_to_raise(site.scope.module):
         return None
     callee = site.callee
     if isinstance(callee, ClassObject) and isinstance(callee.cls, ClassInfo):
@@ -974,6 +1001,8 @@ def call_problems(index: RepoIndex) -> list[CallProblem]:
     cached = _CACHE.get(id(index))
     if cached is not None and cached[0] is index:
         return cached[1]
+    _EXPECTED.clear()  # per-module caches of the previous index
+    _QUALNAMES.clear()
     problems = [p for p in (judge(site, index) for site in index.calls) if p is not None]
     _CACHE.clear()
     _CACHE[id(index)] = (index, problems)
