@@ -11,16 +11,26 @@ depends on the value, so it predicts nothing.
 from __future__ import annotations
 
 import base64
+import binascii
+import collections
 import copy
+import datetime
+import decimal
+import fractions
 import functools
 import hashlib
+import ipaddress
 import json
 import math
 import operator
 import os
+import pathlib
 import re
 import shlex
+import struct
 import urllib.parse
+import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +53,12 @@ _PURE_CALLABLES: tuple[Callable[..., Any], ...] = (
     base64.b64encode, base64.b64decode, base64.urlsafe_b64encode, base64.urlsafe_b64decode,
     hashlib.md5, hashlib.sha1, hashlib.sha256, urllib.parse.quote, urllib.parse.unquote,
     urllib.parse.urlparse, urllib.parse.urlencode, urllib.parse.urljoin, urllib.parse.parse_qs, shlex.split,
+    # Constructors of standard-library value classes: building one touches nothing else.
+    pathlib.Path, pathlib.PurePath, pathlib.PurePosixPath, pathlib.PureWindowsPath, decimal.Decimal,
+    fractions.Fraction, uuid.UUID, ipaddress.ip_address, ipaddress.ip_network, datetime.date, datetime.datetime,
+    datetime.time, datetime.timedelta, datetime.datetime.fromisoformat, datetime.date.fromisoformat,
+    datetime.datetime.fromtimestamp, collections.OrderedDict, collections.Counter, collections.deque,
+    weakref.ref, struct.pack, struct.unpack, binascii.hexlify, binascii.unhexlify, bytearray, memoryview,
 )
 PURE_CALLABLES = frozenset(id(f) for f in _PURE_CALLABLES)
 _BY_ID = {id(f): f for f in _PURE_CALLABLES}
