@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from oocheck import __version__, mypy_bridge
-from oocheck.config import ConfigError, load_config
+from oocheck.config import Config, ConfigError, load_config
 from oocheck.diagnostics import Confidence
 from oocheck.discovery import DiscoveryError
-from oocheck.engine import check_paths
+from oocheck.engine import UNREADABLE_CODE, check_paths
 from oocheck.registry import RuleLoadError, load_rules
 from oocheck.report import FORMATS
 from oocheck.rule import Rule
@@ -42,6 +42,16 @@ def _split_codes(values: list[str] | None) -> tuple[str, ...] | None:
     if not values:
         return None
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+def _check_codes(config: Config) -> None:
+    """A code or prefix in select/ignore that matches no rule is a typo: say so rather than check nothing."""
+    known = [r.code for r in load_rules(list(config.extra_rule_dirs))]
+    known += [c.code for c in mypy_bridge.documented_codes()] + [UNREADABLE_CODE]
+    given = [*config.select, *config.ignore, *(c for codes in config.per_file_ignores.values() for c in codes)]
+    unknown = sorted({c for c in given if not any(k.startswith(c) for k in known)})
+    if unknown:
+        raise ConfigError(f"unknown rule code(s) {', '.join(unknown)} in select/ignore; `oocheck rules` lists them")
 
 
 @app.command()
@@ -83,6 +93,7 @@ def check(
             mypy=mypy,
             mypy_timeout=mypy_timeout,
         )
+        _check_codes(config)
         missing = [p for p in targets if not p.exists()]
         for path in missing:
             _err(f"{path}: no such file or directory")
@@ -109,20 +120,25 @@ def rules() -> None:
     except RuleLoadError as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    table = Table("code", "name", "predicts", "confidence", "summary", box=None)
     entries: list[type[Rule] | mypy_bridge.DocumentedCode] = [*found, *mypy_bridge.documented_codes()]
-    for rule in sorted(entries, key=lambda r: r.code):
+    entries.sort(key=lambda r: r.code)
+    if not sys.stdout.isatty():  # piped: one plain line a rule, nothing cut to the terminal's width
+        for rule in entries:
+            sys.stdout.write(f"{rule.code}\t{rule.name}\t{rule.predicts}\t{rule.confidence}\t{rule.summary()}\n")
+        return
+    table = Table("code", "name", "predicts", "confidence", "summary", box=None)
+    for rule in entries:
         table.add_row(rule.code, rule.name, rule.predicts, str(rule.confidence), rule.summary())
-    Console(soft_wrap=True).print(table)
+    Console(soft_wrap=True, emoji=False).print(table)
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OO101.")]) -> None:
+def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. OO101 or undefined-instance-attribute.")]) -> None:
     """Print the documentation of one rule."""
-    wanted = code.strip().upper()
+    wanted = code.strip()
     entries: list[type[Rule] | mypy_bridge.DocumentedCode] = [*load_rules(), *mypy_bridge.documented_codes()]
     for rule in entries:
-        if rule.code == wanted:
+        if rule.code == wanted.upper() or rule.name == wanted:
             sys.stdout.write(f"{rule.code} {rule.name} (predicts {rule.predicts}, "
                              f"default confidence {rule.confidence})\n\n{rule.documentation()}\n")
             return

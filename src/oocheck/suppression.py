@@ -1,4 +1,4 @@
-"""`# oocheck: ignore` and `# oocheck: ignore[OO101, OO102]` comments on the reported line."""
+"""`# oocheck: ignore` and `# oocheck: ignore[OO101, OO2]` (codes or prefixes) on the reported line."""
 
 from __future__ import annotations
 
@@ -25,6 +25,6 @@ def filter_suppressed(findings: Iterable[Finding], lines_of: dict[str, list[str]
         lines = lines_of.get(finding.path, [])
         text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
         codes = suppressed_codes(text)
-        if codes is None or (codes and finding.code not in codes):
+        if codes is None or (codes and not any(finding.code.startswith(c) for c in codes)):
             kept.append(finding)
     return kept

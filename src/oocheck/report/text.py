@@ -13,7 +13,9 @@ from oocheck.diagnostics import Finding
 
 def write_text(findings: Sequence[Finding], out: TextIO, files: int) -> None:
     """`path:line:col: CODE message`, then the evidence, then a one-line summary."""
-    console = Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True)
+    # emoji=False: rich would turn `x.py:100:1` into an emoji (`:100:`), breaking jump-to-line.
+    console = Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True,
+                      emoji=False)
     for f in findings:
         console.print(
             f"[bold]{escape(f.path)}:{f.line}:{f.col}:[/bold] [red]{f.code}[/red] {escape(f.message)} "

@@ -77,7 +77,7 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
         _err(problem)
         return EXIT_USAGE
     # Wide enough for every table when the output goes to a file or a pipe.
-    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160, emoji=False)
     try:
         if show_distribution and predictions is None and report is None:
             data = load_split(path, split)
