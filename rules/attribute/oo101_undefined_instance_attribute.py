@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.members import Found, candidate_names, instance_lookup
 from oocheck.analyzer.model import BindingKind, ClassInfo
 from oocheck.analyzer.values import Instance
@@ -71,6 +72,8 @@ class UndefinedInstanceAttribute(Rule):
             if not isinstance(receiver, Instance):
                 continue
             cls = receiver.cls
+            if isinstance(cls, ExternalClass) and not receiver.exact:
+                continue  # an annotation or isinstance() names a base: subclasses outside the repo may add it
             result = instance_lookup(cls, access.attr, exact=receiver.exact)
             if result.found is not Found.NO:
                 continue

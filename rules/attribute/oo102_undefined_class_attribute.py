@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.members import Found, all_subclasses, candidate_names, class_lookup
 from oocheck.analyzer.model import BindingKind, ClassInfo
 from oocheck.analyzer.values import ClassObject
@@ -58,6 +59,8 @@ class UndefinedClassAttribute(Rule):
             if not isinstance(receiver, ClassObject):
                 continue
             cls = receiver.cls
+            if isinstance(cls, ExternalClass) and not receiver.exact:
+                continue  # `type[Base]`: a subclass outside the repo may have it
             result = class_lookup(cls, access.attr)
             if result.found is not Found.NO:
                 continue

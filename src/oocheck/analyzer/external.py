@@ -58,6 +58,11 @@ class ExternalClass:
         dynamic = _overrides(obj, "__getattr__") or _overrides(obj, "__getattribute__")
         for klass in obj.__mro__:
             if klass is object or klass.__module__ == "builtins":
+                continue  # builtin types expose every instance attribute as a descriptor in dir()
+            if not _has_python_source(klass):
+                # A class written in C whose instances carry a __dict__ (ast nodes, ctypes structures)
+                # gets its instance attributes from C code that no source shows.
+                dynamic = dynamic or getattr(klass, "__dictoffset__", 0) != 0
                 continue
             found, is_dynamic = _source_instance_attrs(klass)
             names |= found
@@ -109,6 +114,13 @@ def _overrides(cls: type, name: str) -> bool:
     """A class of the MRO defines `name` in Python code (builtins carry a plain slot wrapper for
     `__getattribute__`, which changes nothing)."""
     return any(isinstance(vars(klass).get(name), types.FunctionType) for klass in cls.__mro__)
+
+
+def _has_python_source(klass: type) -> bool:
+    try:
+        return inspect.getsourcefile(klass) is not None
+    except TypeError:
+        return False
 
 
 def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:

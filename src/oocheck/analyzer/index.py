@@ -315,9 +315,9 @@ class RepoIndex:
                     info.is_abc = True
                 if issubclass(meta.obj, enum.EnumMeta):
                     info.is_enum = True
+                # Only metaclasses whose effect is modelled leave the class closed: ctypes' structure
+                # metaclass, for one, turns `_fields_` into attributes.
                 if meta.obj is type or meta.obj.__module__ in {"abc", "enum", "typing", "typing_extensions"}:
-                    continue
-                if external.is_stdlib(meta.obj.__module__):
                     continue
                 info.open_reasons.append(f"metaclass {meta.qualname} may add members")
             else:

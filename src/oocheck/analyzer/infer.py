@@ -812,6 +812,8 @@ class FlowWalker:
         keywords = {k.arg: self.eval(k.value) for k in expr.keywords}
         self._forget_facts(expr, receiver, [*args, *keywords.values()])
         if not self.depth:
+            self._note_setattr(expr, args)
+        if not self.depth:
             self.index.calls.append(CallSite(expr, func, receiver,
                                              expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
                                              caught, self.scope))
@@ -852,6 +854,28 @@ class FlowWalker:
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None
+
+    def _note_setattr(self, expr: ast.Call, args: list[Value]) -> None:
+        """`setattr(C, "x", v)`, `monkeypatch.setattr(C, "x", v)`, `mock.patch.object(C, "x", ...)`: the
+        object gains an attribute no assignment statement shows."""
+        callee = (dotted_name(expr.func) or "").split(".")[-1]
+        if callee not in {"setattr", "object"} or len(expr.args) < 2:
+            return
+        name = expr.args[1]
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return
+        target = args[0]
+        path = self.scope.module.display_path
+        if isinstance(target, ClassObject) and isinstance(target.cls, ClassInfo):
+            target.cls.add(Binding(name.value, BindingKind.CLASS_STORED_OUTSIDE, path, expr.lineno, expr.col_offset,
+                                   class_level=True))
+        elif isinstance(target, Instance) and isinstance(target.cls, ClassInfo):
+            target.cls.add(Binding(name.value, BindingKind.STORED_OUTSIDE, path, expr.lineno, expr.col_offset,
+                                   class_level=False, method=self.scope.qualname))
+        elif isinstance(target, ModuleValue):
+            target.module.attribute_stores.add(name.value)
+        elif target is None:
+            self.index.unknown_stores[self.scope.module.root].add(name.value)
 
     def _forget_facts(self, expr: ast.Call, receiver: Value, args: list[Value]) -> None:
         """A method call on an object, or passing it on, may change its attributes (builtins that only
