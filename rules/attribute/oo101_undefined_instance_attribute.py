@@ -54,10 +54,12 @@ class UndefinedInstanceAttribute(Rule):
 
     ## Not flagged
     Open classes (a `__getattr__`, `setattr` with a computed name, `self.__dict__` updates, an
-    unresolved base, an unknown class decorator or metaclass); reads guarded by `hasattr`,
-    `getattr(obj, name, default)` or `try/except AttributeError`; names declared only as an
-    annotation (OO101 reports them at medium confidence); classes named `*Mixin`; self-reads that a
-    subclass or sibling provides (see OO104); `__dunder__` names.
+    unresolved base, an unknown class decorator or metaclass, a class written in C whose instances
+    have a `__dict__`); values whose type comes from an annotation or `isinstance()` naming a class
+    outside the repo (a subclass may add the name); reads guarded by `hasattr`,
+    `getattr(obj, name, default)` or `try/except AttributeError`; classes named `*Mixin`; self-reads
+    that a subclass or sibling provides (see OO104); `__dunder__` and `__private` names. Names declared
+    only as an annotation are reported at low confidence (something unseen often fills them).
     """
 
     code = "OO101"
@@ -96,7 +98,9 @@ class UndefinedInstanceAttribute(Rule):
             if annotations:
                 notes = f" ('{access.attr}' is only annotated in the class body, never assigned)"
                 evidence.extend(binding_location(b, cls.name, "annotated here, never assigned") for b in annotations)
-                confidence = min(confidence, Confidence.MEDIUM)
+                # A declared attribute is usually filled by code we cannot see (an argparse namespace,
+                # a framework): report it, but below the default threshold.
+                confidence = Confidence.LOW
             if stored_elsewhere(index, access):
                 confidence = downgrade(confidence)
             message = with_hint(f"'{cls.name}' object has no attribute '{access.attr}'", access.attr,

@@ -14,10 +14,20 @@ def is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
 
+def is_private(name: str) -> bool:
+    """`__x` (mangled to `_Class__x` inside a class) or an already mangled `_Class__x`: the name the
+    runtime sees depends on the class the code is written in, which reads are not judged by."""
+    if name.startswith("__") and not name.endswith("__"):
+        return True
+    head, sep, tail = name[1:].partition("__")
+    return name.startswith("_") and bool(sep) and bool(head) and bool(tail) and not name.endswith("__")
+
+
 def judged_reads(index: RepoIndex) -> list[AttributeAccess]:
     """Attribute loads that a rule may judge: not stores, not dunders, not guarded against AttributeError."""
     return [a for a in index.accesses
-            if not a.store and not is_dunder(a.attr) and not a.guarded_against("AttributeError")]
+            if not a.store and not is_dunder(a.attr) and not is_private(a.attr)
+            and not a.guarded_against("AttributeError")]
 
 
 def with_hint(message: str, name: str, candidates: list[str]) -> str:

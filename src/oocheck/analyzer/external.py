@@ -117,10 +117,12 @@ def _overrides(cls: type, name: str) -> bool:
 
 
 def _has_python_source(klass: type) -> bool:
+    """A class statement can be found for it (a C type may sit in a module that has a file)."""
     try:
-        return inspect.getsourcefile(klass) is not None
-    except TypeError:
+        inspect.getsource(klass)
+    except (OSError, TypeError):
         return False
+    return True
 
 
 def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:

@@ -282,6 +282,8 @@ class FlowWalker:
         self.deferred: list[tuple[ast.AST, Scope, Env]] = []
         # > 0 inside a callee walked with the caller's argument values: stop at the first fault.
         self.depth = depth
+        # > 0 while evaluating what may not run (the right of an undecided `and`, a comprehension's body).
+        self.conditional = 0
         # In a constructor walked with its arguments: the values it gives to `self.x` (None once a
         # call could have changed them behind our back).
         self.facts: dict[str, Value] | None = None
@@ -616,8 +618,8 @@ class FlowWalker:
         name = access.attr
         if not isinstance(receiver, Instance) or not receiver.exact or access.guarded_against("AttributeError"):
             return
-        if name.startswith("__") and name.endswith("__"):
-            return
+        if name.startswith("__") or "__" in name[1:]:
+            return  # dunders, and private names whose mangling depends on the enclosing class
         result = instance_lookup(receiver.cls, name, exact=True)
         if result.found is Found.NO and not result.unusable:
             self._fault(access.node, "AttributeError", f"'{receiver.cls.name}' object has no attribute '{name}'")
@@ -626,6 +628,8 @@ class FlowWalker:
         caught = frozenset().union(*self.caught) if self.caught else frozenset()
         fault = ValueFault(node, exception, message, caught, self.scope)
         if self.depth:
+            if self.conditional:
+                return  # in a callee, only what surely runs decides its failure
             raise _Stop(fault)
         self.index.value_faults.append(fault)
 
@@ -685,8 +689,10 @@ class FlowWalker:
                 return self.eval(expr.body if decision else expr.orelse)
             self.eval(expr.test)
             self._forget_literals(expr.test)
+            self.conditional += 1
             a = self.eval(expr.body)
             b = self.eval(expr.orelse)
+            self.conditional -= 1
             return a if a == b else None
         if isinstance(expr, ast.Lambda):
             for default in expr.args.defaults:
@@ -698,8 +704,10 @@ class FlowWalker:
         if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             saved = self.env
             self.env = dict(saved)
-            for generator in expr.generators:
+            for number, generator in enumerate(expr.generators):
+                self.conditional += number > 0  # only the first iterable surely runs
                 self._iterate(generator.iter, self.eval(generator.iter))
+                self.conditional += number == 0
                 self.assign(generator.target, None)
                 for cond in generator.ifs:
                     self.eval(cond)
@@ -708,6 +716,7 @@ class FlowWalker:
                 self.eval(expr.value)
             else:
                 self.eval(expr.elt)
+            self.conditional -= len(expr.generators)
             self.env = saved
             return literal({ast.ListComp: list, ast.SetComp: set, ast.DictComp: dict}.get(type(expr)))
         if isinstance(expr, ast.BoolOp):
@@ -748,9 +757,11 @@ class FlowWalker:
             truth = _truth(value)
             if truth is None:
                 self._forget_literals(operand)
+                self.conditional += 1
                 for rest in expr.values[position + 1:]:
                     self.eval(rest)
                     self._forget_literals(rest)
+                self.conditional -= 1
                 return None
             if truth is deciding or position == len(expr.values) - 1:
                 return value
@@ -778,7 +789,10 @@ class FlowWalker:
         return self._outcome(expr, values_ops.binary(op, left, right))
 
     def _compare(self, expr: ast.Compare) -> Value:
+        """Comparisons of builtin values give a bool; `is` and `in` always do; anything else may return
+        whatever its `__eq__`/`__lt__` returns (a numpy array, a query expression)."""
         left_value = self.eval(expr.left)
+        always_bool = True
         for op, comparator in zip(expr.ops, expr.comparators, strict=True):
             right_value = self.eval(comparator)
             func = _COMPARE.get(type(op))
@@ -791,8 +805,10 @@ class FlowWalker:
                 if outcome.error:
                     self._outcome(expr, outcome)
                     return literal(bool)
+            elif not isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)):
+                always_bool = False
             left_value = right_value
-        return literal(bool)
+        return literal(bool) if always_bool else None
 
     def _call(self, expr: ast.Call) -> Value:
         receiver: Value = None

@@ -143,8 +143,8 @@ def _run(action: Callable[[], Any]) -> Outcome:
 
 
 def binary(op: Callable[[Any, Any], Any], left: Operand, right: Operand) -> Outcome:
-    if op is operator.mod and left[0] in (str, bytes) and left[1] is NO_CONST:
-        return Outcome(None, None)  # printf-style formatting depends on the format string
+    if op is operator.mod and left[0] in (str, bytes) and NO_CONST in (left[1], right[1]):
+        return Outcome(None, None)  # printf-style formatting depends on the format and the values
     return evaluate(op, (left, right))
 
 
