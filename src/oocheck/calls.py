@@ -724,6 +724,8 @@ def _confidence(cls: ClassInfo | None, exact: bool) -> Confidence:
 
 
 def _constructor_problem(site: CallSite, cls: ClassInfo, exact: bool) -> CallProblem | None:
+    if "." not in cls.qualname and cls.module.names.get(cls.name) is not cls.node:
+        return None  # the module binds the class's name again (`C = decorate(C)`, a second `class C`)
     shape = call_shape(site)
     ctor = constructor(cls)
     no_init = ctor is not None and ctor.calls_object_new and ctor.init is None
@@ -805,29 +807,6 @@ def _own_nodes(node: FunctionNode) -> Iterator[ast.AST]:
                 stack.append(child)
 
 
-_DYNAMIC: dict[int, tuple[RepoIndex, frozenset[str]]] = {}
-
-
-def dynamically_set_names(index: RepoIndex) -> frozenset[str]:
-    """Attribute names some call of the repo sets by name: `setattr(x, "name", v)`,
-    `mock.patch.object(C, "name")`, `mock.patch.multiple(C, name=...)`."""
-    cached = _DYNAMIC.get(id(index))
-    if cached is not None and cached[0] is index:
-        return cached[1]
-    names: set[str] = set()
-    for site in index.calls:
-        callee = (dotted_name(site.node.func) or "").rsplit(".", 1)[-1]
-        args = site.node.args
-        if callee in {"setattr", "object"} and len(args) >= 2 and isinstance(args[1], ast.Constant) \
-                and isinstance(args[1].value, str):
-            names.add(args[1].value)
-        elif callee == "multiple":
-            names.update(k.arg for k in site.node.keywords if k.arg is not None)
-    _DYNAMIC.clear()
-    _DYNAMIC[id(index)] = (index, frozenset(names))
-    return _DYNAMIC[id(index)][1]
-
-
 def _tested(site: CallSite, name: str) -> bool:
     """The code around the call tests `x.name` (`if self.hook:`, `callable(self.hook)`): the author
     expects it may hold something callable."""
@@ -847,7 +826,7 @@ def _not_callable(site: CallSite, member: Member, through_class: bool, exact: bo
                   index: RepoIndex) -> CallProblem | None:
     assert isinstance(member.owner, ClassInfo)
     name = site.method or ""
-    if name in index.unknown_stores.get(site.scope.module.root, set()) or name in dynamically_set_names(index):
+    if name in index.unknown_stores.get(site.scope.module.root, set()) or name in repo_facts(index).set_by_name:
         return None  # some object we could not follow, or a setattr/patch by name, may rebind it
     if _tested(site, name):
         return None
@@ -935,10 +914,13 @@ def _super_problem(site: CallSite, cls: ClassInfo, name: str, shape: CallShape,
     return _problem(site, error, _confidence(cls, True), (first.location(),))
 
 
-def _function_problem(site: CallSite, value: FunctionValue) -> CallProblem | None:
-    if value.node.name in value.module.attribute_stores:
-        return None
-    sig = function_signature(value.module, value.node, function_qualname(value.module, value.node))
+def _function_problem(site: CallSite, value: FunctionValue, index: RepoIndex) -> CallProblem | None:
+    if value.node.name in value.module.attribute_stores or value.node.name in repo_facts(index).rebound_functions:
+        return None  # rebound from outside, through `global`, or given new `__defaults__`/`__code__`
+    qualname = function_qualname(value.module, value.node)
+    if "." not in qualname and value.module.names.get(value.node.name) is not value.node:
+        return None  # the module binds the name again: a function may see the other value at call time
+    sig = function_signature(value.module, value.node, qualname)
     if sig is None:
         return None
     error = bind(sig, call_shape(site))
@@ -950,41 +932,109 @@ def _function_problem(site: CallSite, value: FunctionValue) -> CallProblem | Non
 
 
 _RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "failUnlessRaises"})
-_EXPECTED: dict[int, tuple[ast.Module, frozenset[int]]] = {}
+_FUNCTION_REWRITES = frozenset({"__defaults__", "__kwdefaults__", "__code__"})
+_GUARD_NAMES = frozenset({"version_info", "hexversion", "platform", "TYPE_CHECKING", "PY2", "PY3", "PYPY"})
 
 
-def expected_to_raise(module: ModuleInfo) -> frozenset[int]:
-    """ids of the calls inside a lambda given to `raises(TypeError, lambda: ...)` (or
-    `assertRaises`): the test expects them to fail."""
-    cached = _EXPECTED.get(id(module))
-    if cached is not None and cached[0] is module.tree:
+@dataclass(frozen=True)
+class RepoFacts:
+    """What the whole repo says about its calls, gathered once per index."""
+
+    exempt: frozenset[int]  # ids of calls expected to fail, or only run on other Pythons
+    set_by_name: frozenset[str]  # attribute names set by `setattr(x, "name", v)` or `mock.patch.object`
+    rebound_functions: frozenset[str]  # functions declared `global` somewhere, or whose `__defaults__` is set
+
+
+def _exception_names(args: list[ast.expr]) -> set[str]:
+    names: set[str] = set()
+    for arg in args:
+        for node in arg.elts if isinstance(arg, ast.Tuple) else [arg]:
+            names.add((dotted_name(node) or "").rsplit(".", 1)[-1])
+    return names
+
+
+def _handles_type_error(handler: ast.ExceptHandler) -> bool:
+    return handler.type is None or bool(_exception_names([handler.type]) & CAUGHT_TYPE_ERROR)
+
+
+def _is_version_guard(test: ast.expr) -> bool:
+    return any((isinstance(n, ast.Name) and n.id in _GUARD_NAMES)
+               or (isinstance(n, ast.Attribute) and n.attr in _GUARD_NAMES) for n in ast.walk(test))
+
+
+def _calls_in(nodes: list[ast.stmt] | list[ast.expr]) -> Iterator[int]:
+    for node in nodes:
+        yield from (id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+
+
+def _exempt_calls(tree: ast.Module) -> Iterator[int]:
+    """Calls a test expects to raise TypeError (`raises(TypeError, lambda: ...)`, `with
+    pytest.raises(TypeError):`, `except TypeError:` around them, a class body included), and calls
+    under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args \
+                and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _RAISES_CALLS:
+            if _exception_names(node.args[:1]) & CAUGHT_TYPE_ERROR:
+                lambdas = [a for a in [*node.args[1:], *(k.value for k in node.keywords)] if isinstance(a, ast.Lambda)]
+                yield from _calls_in([lam.body for lam in lambdas])
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                expr = item.context_expr
+                call = expr if isinstance(expr, ast.Call) else None
+                helper = (dotted_name(call.func if call else expr) or "").rsplit(".", 1)[-1].lower()
+                named = _exception_names(list(call.args) if call else [])
+                # `raises`-like helpers of any name; a custom one may not name the exception it expects.
+                exceptions = {n for n in named if n.endswith(("Error", "Exception"))}
+                expects = "raise" in helper and (not exceptions or bool(exceptions & CAUGHT_TYPE_ERROR))
+                if expects or (helper == "suppress" and named & CAUGHT_TYPE_ERROR):
+                    yield from _calls_in(node.body)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            if any(_handles_type_error(h) for h in node.handlers):  # type: ignore[attr-defined]
+                yield from _calls_in(node.body)  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.If, ast.IfExp)) and _is_version_guard(node.test):
+            yield from _calls_in([node.body, node.orelse] if isinstance(node, ast.IfExp)
+                                 else [*node.body, *node.orelse])
+
+
+_FACTS: dict[int, tuple[RepoIndex, RepoFacts]] = {}
+
+
+def repo_facts(index: RepoIndex) -> RepoFacts:
+    cached = _FACTS.get(id(index))
+    if cached is not None and cached[0] is index:
         return cached[1]
-    found: set[int] = set()
-    for node in ast.walk(module.tree):
-        if not (isinstance(node, ast.Call) and node.args
-                and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _RAISES_CALLS):
-            continue
-        first = node.args[0]
-        types = first.elts if isinstance(first, ast.Tuple) else [first]
-        if not {(dotted_name(t) or "").rsplit(".", 1)[-1] for t in types} & CAUGHT_TYPE_ERROR:
-            continue
-        for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
-            if isinstance(arg, ast.Lambda):
-                found.update(id(n) for n in ast.walk(arg.body) if isinstance(n, ast.Call))
-    result = frozenset(found)
-    _EXPECTED[id(module)] = (module.tree, result)
-    return result
+    exempt: set[int] = set()
+    rebound: set[str] = set()
+    for module in index.modules:
+        exempt.update(_exempt_calls(module.tree))
+        rebound.update(n for node in ast.walk(module.tree) if isinstance(node, ast.Global) for n in node.names)
+    set_by_name: set[str] = set()
+    for site in index.calls:
+        callee = (dotted_name(site.node.func) or "").rsplit(".", 1)[-1]
+        args = site.node.args
+        if callee in {"setattr", "object"} and len(args) >= 2 and isinstance(args[1], ast.Constant) \
+                and isinstance(args[1].value, str):
+            set_by_name.add(args[1].value)
+        elif callee == "multiple":
+            set_by_name.update(k.arg for k in site.node.keywords if k.arg is not None)
+    for access in index.accesses:
+        if access.store and access.attr in _FUNCTION_REWRITES:
+            rebound.add((dotted_name(access.node.value) or "").rsplit(".", 1)[-1])
+    facts = RepoFacts(frozenset(exempt), frozenset(set_by_name), frozenset(rebound))
+    _FACTS.clear()
+    _FACTS[id(index)] = (index, facts)
+    return facts
 
 
 def judge(site: CallSite, index: RepoIndex) -> CallProblem | None:
     """The TypeError this call raises, when it certainly raises one."""
-    if site.caught & CAUGHT_TYPE_ERROR or id(site.node) in expected_to_raise(site.scope.module):
+    if site.caught & CAUGHT_TYPE_ERROR or id(site.node) in repo_facts(index).exempt:
         return None
     callee = site.callee
     if isinstance(callee, ClassObject) and isinstance(callee.cls, ClassInfo):
         return _constructor_problem(site, callee.cls, callee.exact)
     if isinstance(callee, FunctionValue):
-        return _function_problem(site, callee)
+        return _function_problem(site, callee, index)
     if isinstance(callee, (ModuleValue, StdlibModule)) and not (
             isinstance(callee, StdlibModule) and callee.name.startswith("<")):
         return CallProblem(site, NOT_CALLABLE, "'module' object is not callable", Confidence.HIGH)
@@ -1001,8 +1051,7 @@ def call_problems(index: RepoIndex) -> list[CallProblem]:
     cached = _CACHE.get(id(index))
     if cached is not None and cached[0] is index:
         return cached[1]
-    _EXPECTED.clear()  # per-module caches of the previous index
-    _QUALNAMES.clear()
+    _QUALNAMES.clear()  # per-module cache of the previous index
     problems = [p for p in (judge(site, index) for site in index.calls) if p is not None]
     _CACHE.clear()
     _CACHE[id(index)] = (index, problems)

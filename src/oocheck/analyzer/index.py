@@ -369,9 +369,9 @@ class RepoIndex:
 
 def _may_be_submodule(package: ModuleInfo, name: str) -> bool:
     """`package.name` may be its submodule: the package does not bind `name`, or binds it by importing
-    that very submodule (`from . import name`)."""
+    that very submodule (`from . import name`). A `from m import *` may bind it too."""
     if name not in package.names:
-        return True
+        return not any(key.startswith("*") for key in package.imports)
     binding = package.imports.get(name)
     return binding is not None and ((binding.module == package.name and binding.attribute == name)
                                     or (binding.module == f"{package.name}.{name}" and binding.attribute is None))
