@@ -46,7 +46,7 @@ def load_rules(extra_dirs: list[Path] | None = None) -> list[type[Rule]]:
     for name in sorted(packages):
         try:
             package = importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - a broken rule pack is a configuration error
+        except Exception as exc:  # a broken rule pack is a configuration error, not a crash
             raise RuleLoadError(f"cannot import rule package {name!r}: {exc}") from exc
         for rule in _walk(package):
             other = by_code.get(rule.code)
