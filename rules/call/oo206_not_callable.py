@@ -14,7 +14,8 @@ class NotCallable(Rule):
     `obj.name()` where `name` is a `@property` (the call applies to the value the getter returns:
     reported when the getter's returns or annotation say it is an `int`, `str`, `list`, `None` ...),
     `obj.name()` or `C.name()` where `name` is bound only to a literal in the class body and never
-    rebound, `C.prop()` on the class (a `property` object), and calling a module.
+    rebound, `C.prop()` on the class (a `property` object), calling an instance whose class defines
+    no `__call__` (looked up on the type, as CPython does), and calling a module.
 
     ## Why it fails at runtime
     Reading a property already runs its getter; calling the result raises `TypeError: 'int' object
