@@ -17,3 +17,11 @@ def test_http():
 
 def test_missing_class():
     module_0.SoapTransport()
+
+
+def test_retries():
+    module_0.Transport(timeout=5, retries=3)
+
+
+def test_headers():
+    module_0.Transport().headers_for(None)

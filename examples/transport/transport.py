@@ -19,6 +19,9 @@ class Transport:
             raise TransportError("empty request")
         return request
 
+    def headers_for(self, names):
+        return {name.title(): "" for name in names}
+
 
 class HttpTransport(Transport):
     def __init__(self, url):
