@@ -1038,26 +1038,26 @@ def judge(site: CallSite, index: RepoIndex) -> CallProblem | None:
     if isinstance(callee, (ModuleValue, StdlibModule)) and not (
             isinstance(callee, StdlibModule) and callee.name.startswith("<")):
         return CallProblem(site, NOT_CALLABLE, "'module' object is not callable", Confidence.HIGH)
-    if isinstance(callee, Instance) and isinstance(callee.cls, ClassInfo):
-        return _instance_call_problem(site, callee.cls, callee.exact)
+    if isinstance(callee, Instance) and isinstance(callee.cls, ClassInfo) and callee.exact:
+        # Only an instance made by `C(...)`: an annotated parameter may hold a callable subtype.
+        return _instance_call_problem(site, callee.cls)
     if site.method is not None and callee is None:
         return _method_problem(site, index)
     return None
 
 
-def _instance_call_problem(site: CallSite, cls: ClassInfo, exact: bool) -> CallProblem | None:
+def _instance_call_problem(site: CallSite, cls: ClassInfo) -> CallProblem | None:
     """`obj(...)`: CPython looks `__call__` up on the type (never on the instance)."""
-    for klass in [cls, *([] if exact else all_subclasses(cls))]:
-        if not _type_level_closed(klass) or not _decorators_known(klass) or klass.is_enum:
-            return None
-        for position, base in enumerate(klass.mro):
-            if isinstance(base, ExternalClass):
-                if _hidden_before(klass.mro, position) or any("__call__" in vars(k) for k in base.obj.__mro__
-                                                               if k is not object):
-                    return None
-            elif "__call__" in base.bindings or base.is_namedtuple:
+    if not _type_level_closed(cls) or not _decorators_known(cls) or cls.is_enum:
+        return None
+    for position, base in enumerate(cls.mro):
+        if isinstance(base, ExternalClass):
+            if _hidden_before(cls.mro, position) or any("__call__" in vars(k) for k in base.obj.__mro__
+                                                         if k is not object):
                 return None
-    return CallProblem(site, NOT_CALLABLE, f"'{cls.name}' object is not callable", _confidence(cls, exact),
+        elif "__call__" in base.bindings or base.is_namedtuple:
+            return None
+    return CallProblem(site, NOT_CALLABLE, f"'{cls.name}' object is not callable", _confidence(cls, True),
                        (Location(cls.path, cls.line, cls.node.col_offset + 1,
                                  f"neither {cls.name} nor a base defines __call__"),))
 
