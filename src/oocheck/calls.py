@@ -958,8 +958,12 @@ def _handles_type_error(handler: ast.ExceptHandler) -> bool:
 
 
 def _is_version_guard(test: ast.expr) -> bool:
-    return any((isinstance(n, ast.Name) and n.id in _GUARD_NAMES)
-               or (isinstance(n, ast.Attribute) and n.attr in _GUARD_NAMES) for n in ast.walk(test))
+    """`sys.version_info >= (3, 12)`, `pytest.__version__ < "7"`, `sys.platform == "win32"`, `TYPE_CHECKING`."""
+    for node in ast.walk(test):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if name in _GUARD_NAMES or "version" in name.lower():
+            return True
+    return False
 
 
 def _calls_in(nodes: list[ast.stmt] | list[ast.expr]) -> Iterator[int]:
