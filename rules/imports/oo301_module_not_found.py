@@ -45,11 +45,13 @@ class ModuleNotFound(Rule):
 
     ## Not flagged
     Imports inside `try: ... except ImportError` (or `ModuleNotFoundError`, `Exception`), under
-    `with suppress(ImportError)`, under `if TYPE_CHECKING:`, and in either branch of an `if` on
-    `sys.version_info`, `sys.platform` or `os.name`; submodules of installed third-party packages
-    (only their top-level name is checked); every third-party import when the target environment
-    cannot be found. Reported at low confidence when the environment is the interpreter running
-    oocheck, a guess (oocheck may live in its own virtual environment).
+    `with suppress(ImportError)`, under `if TYPE_CHECKING:`, in either branch of an `if` on
+    `sys.version_info`, `sys.platform` or `os.name` (or on a flag set from them), after an `assert`
+    on them; the imports of an `except ImportError:` handler when its `try` body imports fine (the
+    handler never runs; when it does run, its imports are judged); submodules of installed
+    third-party packages (only their top-level name is checked); every third-party import when the
+    target environment cannot be found. Reported at low confidence when the environment is the
+    interpreter running oocheck, a guess (oocheck may live in its own virtual environment).
     """
 
     code = "OO301"
@@ -62,7 +64,7 @@ class ModuleNotFound(Rule):
         resolver = ImportResolver(ctx.index, ctx.environment)
         guessed_env = ctx.environment is not None and ctx.environment.how == RUNNING_INTERPRETER
         for site in import_sites(ctx.index):
-            if site.guarded or site.target is None:
+            if site.guarded or site.target is None or not resolver.runs(site):
                 continue
             located = resolver.locate(site.target, site.module)
             if not located.missing or located.problem is None:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from oocheck.diagnostics import Confidence, Finding, Location
-from oocheck.imports import ImportResolver, Where, import_sites, stdlib_location
+from oocheck.imports import ImportResolver, import_sites
 from oocheck.rule import CheckContext, Rule
 
 
@@ -42,7 +41,7 @@ class NameNotInModule(Rule):
     third-party modules (never imported); a standard-library module when the target interpreter's
     version differs from the running one; a repo module that shadows a standard-library module when
     either has the name; namespace packages (folders without `__init__.py`); guarded imports (see
-    OO301).
+    OO301); the imports of an `except ImportError:` handler when its `try` body imports fine.
     """
 
     code = "OO302"
@@ -54,23 +53,9 @@ class NameNotInModule(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         resolver = ImportResolver(ctx.index, ctx.environment)
         for site in import_sites(ctx.index):
-            if site.guarded or site.target is None or not site.names:
+            if site.guarded or not resolver.runs(site):
                 continue
-            located = resolver.locate(site.target, site.module)
-            if located.missing or Where.INSTALLED in located.where or Where.UNKNOWN in located.where:
-                continue
-            source = located.repo_module
-            if Where.REPO in located.where and source is None:
-                continue  # a namespace package, or a name several import roots define
-            for alias in site.names:
-                if source is not None and not resolver.repo_lacks(source, alias.name, site.module):
-                    continue
-                if Where.STDLIB in located.where and not resolver.stdlib_lacks(site.target, alias.name):
-                    continue
-                if source is not None:
-                    where = os.path.abspath(source.path)  # CPython names the module's __file__
-                    evidence = [Location(source.display_path, 1, 1, f"module {source.name} is defined here")]
-                else:
-                    where, evidence = stdlib_location(site.target), []
-                message = f"cannot import name '{alias.name}' from '{site.target}' ({where})"
+            for alias, message, source in resolver.missing_names(site):
+                evidence = [] if source is None else [
+                    Location(source.display_path, 1, 1, f"module {source.name} is defined here")]
                 yield self.finding(site.module.display_path, alias, message, self.confidence, evidence)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oocheck.diagnostics import Confidence, Finding
-from oocheck.imports import NO_PARENT, import_sites
+from oocheck.imports import NO_PARENT, ImportResolver, import_sites
 from oocheck.rule import CheckContext, Rule
 
 
@@ -45,10 +45,12 @@ class RelativeImportWithoutPackage(Rule):
     name = "relative-import-without-package"
     predicts = "ImportError"
     confidence = Confidence.MEDIUM
+    needs_environment = True  # to tell whether an `except ImportError:` handler runs
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        resolver = ImportResolver(ctx.index, ctx.environment)
         for site in import_sites(ctx.index):
-            if site.guarded or site.relative_problem is None:
+            if site.guarded or site.relative_problem is None or not resolver.runs(site):
                 continue
             confidence = Confidence.LOW if site.relative_problem == NO_PARENT else self.confidence
             yield self.finding(site.module.display_path, site.node, site.relative_problem, confidence)

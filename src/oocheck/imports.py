@@ -8,8 +8,12 @@ So they walk the syntax trees again here.
 
 Not walked: `if TYPE_CHECKING:` bodies (never run), and both branches of an `if` on
 `sys.version_info`, `sys.platform`, `os.name` or `platform.*` (one of them is written for another
-interpreter). Guarded: the body of a `try` whose handlers catch ImportError (or a parent of it),
-and `with suppress(ImportError)`.
+interpreter). Guarded: the body and the `else:` of a `try` whose handlers catch ImportError (or a
+parent of it), `with suppress(ImportError)`, and both branches of an `if` that tests a name bound in
+such a `try` body (`if HAS_YAML:`, `if yaml is not None:`). Flags assigned from a test on the
+interpreter (`PY2 = sys.version_info[0] == 2`) count as such tests; after `assert sys.platform ==
+...` or `if <test on the interpreter>: raise`, the rest of the block is not walked. The imports
+of an `except` handler are judged only when an import of its `try` body fails.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import os
 import sys
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from oocheck.analyzer import external
@@ -32,7 +36,8 @@ from oocheck.analyzer.model import ModuleInfo
 from oocheck.environment import TargetEnvironment
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
-_VERSION_TESTS = ("sys.version_info", "sys.platform", "sys.implementation", "os.name", "platform.")
+_VERSION_TESTS = ("sys.version_info", "sys.hexversion", "sys.version", "sys.platform", "sys.implementation",
+                  "os.name", "platform.")
 # Always importable, whatever sys.path holds.
 _ALWAYS = {"__main__", "__future__", "builtins", "sys"}
 NO_PARENT = "attempted relative import with no known parent package"
@@ -51,6 +56,9 @@ class ImportSite:
     names: tuple[ast.alias, ...]  # the imported names of `from m import ...` (not `*`); () for `import`
     guarded: bool
     relative_problem: str | None = None
+    # In an `except` handler (`fallback_for` not None): the imports of its `try` body, one of which
+    # must fail for the handler to run.
+    fallback_for: tuple[ImportSite, ...] | None = None
 
 
 def _handler_catches(handler: ast.ExceptHandler) -> bool:
@@ -64,12 +72,19 @@ def _is_type_checking(test: ast.expr) -> bool:
     return (dotted_name(test) or "").split(".")[-1] == "TYPE_CHECKING"
 
 
-def _depends_on_interpreter(test: ast.expr) -> bool:
+def _depends_on_interpreter(test: ast.expr, flags: set[str] | frozenset[str] = frozenset()) -> bool:
+    """True for a test on the interpreter (`sys.version_info >= (3, 11)`) or on a flag derived from one."""
     for node in ast.walk(test):
         name = dotted_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
         if name and any(name.startswith(prefix) or name == prefix.rstrip(".") for prefix in _VERSION_TESTS):
             return True
+        if isinstance(node, ast.Name) and node.id in flags:
+            return True
     return False
+
+
+def _ends_in_raise(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], ast.Raise)
 
 
 def _suppresses_import_error(item: ast.withitem) -> bool:
@@ -77,6 +92,17 @@ def _suppresses_import_error(item: ast.withitem) -> bool:
     if not isinstance(call, ast.Call) or (dotted_name(call.func) or "").split(".")[-1] != "suppress":
         return False
     return any((dotted_name(arg) or "").split(".")[-1] in _IMPORT_ERRORS for arg in call.args)
+
+
+def _bound_names(body: list[ast.stmt]) -> set[str]:
+    names: set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+    return names
 
 
 def relative_target(module: ModuleInfo, level: int, name: str | None) -> tuple[str | None, str | None]:
@@ -97,33 +123,61 @@ class _Walker:
     def __init__(self, module: ModuleInfo) -> None:
         self.module = module
         self.sites: list[ImportSite] = []
+        self.optional: set[str] = set()  # names bound in the body of a try that catches ImportError
+        self.flags: set[str] = set()  # names assigned from a test on the interpreter (PY311 = ...)
+        self.fallback_for: tuple[ImportSite, ...] | None = None
 
     def block(self, body: list[ast.stmt], guarded: bool) -> None:
         for stmt in body:
+            # `assert sys.platform == "win32"`, `if sys.version_info < (3, 8): raise ...`: what follows
+            # is written for one interpreter only.
+            if isinstance(stmt, ast.Assert) and _depends_on_interpreter(stmt.test, self.flags):
+                return
+            if (isinstance(stmt, ast.If) and _depends_on_interpreter(stmt.test, self.flags)
+                    and (_ends_in_raise(stmt.body) or _ends_in_raise(stmt.orelse))):
+                return
             self.statement(stmt, guarded)
+
+    def _site(self, site: ImportSite) -> None:
+        self.sites.append(site if self.fallback_for is None else replace(site, fallback_for=self.fallback_for))
 
     def statement(self, stmt: ast.stmt, guarded: bool) -> None:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                self.sites.append(ImportSite(self.module, stmt, alias, alias.name, 0, (), guarded))
+                self._site(ImportSite(self.module, stmt, alias, alias.name, 0, (), guarded))
         elif isinstance(stmt, ast.ImportFrom):
             if stmt.module == "__future__" and stmt.level == 0:
                 return
+            if stmt.module in {"sys", "platform"} and stmt.level == 0:  # `from sys import hexversion`
+                self.flags |= {a.asname or a.name for a in stmt.names}
             target, problem = relative_target(self.module, stmt.level, stmt.module)
             names = tuple(a for a in stmt.names if a.name != "*")
-            self.sites.append(ImportSite(self.module, stmt, stmt, target, stmt.level, names, guarded, problem))
+            self._site(ImportSite(self.module, stmt, stmt, target, stmt.level, names, guarded, problem))
         elif isinstance(stmt, ast.If):
             if _is_type_checking(stmt.test):
                 self.block(stmt.orelse, guarded)
-            elif not _depends_on_interpreter(stmt.test):
-                self.block(stmt.body, guarded)
-                self.block(stmt.orelse, guarded)
+            elif not _depends_on_interpreter(stmt.test, self.flags):
+                # `if HAS_YAML:` / `if yaml is not None:` after a guarded import: optional too.
+                optional = any(isinstance(n, ast.Name) and n.id in self.optional for n in ast.walk(stmt.test))
+                self.block(stmt.body, guarded or optional)
+                self.block(stmt.orelse, guarded or optional)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             handlers: list[ast.ExceptHandler] = getattr(stmt, "handlers", [])
-            self.block(getattr(stmt, "body", []), guarded or any(_handler_catches(h) for h in handlers))
+            catches = any(_handler_catches(h) for h in handlers)
+            body: list[ast.stmt] = getattr(stmt, "body", [])
+            if catches:
+                self.optional |= _bound_names(body)
+            first = len(self.sites)
+            self.block(body, guarded or catches)
+            tried = tuple(self.sites[first:])
             for handler in handlers:
+                # A handler runs only when its `try` body raises (`try: callable except NameError:` is
+                # a probe for another Python): its imports are judged when a body import fails.
+                outer, self.fallback_for = self.fallback_for, tried
                 self.block(handler.body, guarded)
-            self.block(getattr(stmt, "orelse", []), guarded)
+                self.fallback_for = outer
+            # `else:` runs only when the guarded imports succeeded: it needs the same optional packages.
+            self.block(getattr(stmt, "orelse", []), guarded or catches)
             self.block(getattr(stmt, "finalbody", []), guarded)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self.block(stmt.body, guarded or any(_suppresses_import_error(i) for i in stmt.items))
@@ -134,6 +188,10 @@ class _Walker:
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 self.block(case.body, guarded)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            if _depends_on_interpreter(stmt.value, self.flags):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                self.flags |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
 def import_sites(index: RepoIndex) -> Iterator[ImportSite]:
@@ -196,6 +254,7 @@ class ImportResolver:
         self._packages = {name.split(".")[0] for name in index.by_name}
         # Each folder is listed once per check: checked trees put hundreds of files in one folder.
         self._listings: dict[Path, frozenset[str]] = {}
+        self._located: dict[tuple[str, Path], Located] = {}
 
     def names_in(self, folder: Path) -> frozenset[str]:
         listing = self._listings.get(folder)
@@ -220,6 +279,13 @@ class ImportResolver:
         return external.is_stdlib(name)
 
     def locate(self, target: str, near: ModuleInfo) -> Located:
+        key = (target, near.root)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate(target, near)
+        return found
+
+    def _locate(self, target: str, near: ModuleInfo) -> Located:
         top = target.split(".")[0]
         places: set[Where] = set()
         if self.repo_has_top(top, near):
@@ -307,6 +373,39 @@ class ImportResolver:
             folder = module.path.parent
             has_sub = name in self.names_in(folder) or _changes_path(module)
         return module_lookup(module, name, has_sub) is Found.NO
+
+    def missing_names(self, site: ImportSite) -> list[tuple[ast.alias, str, ModuleInfo | None]]:
+        """The names of `from m import ...` that `m` lacks: (alias, CPython's message, repo module)."""
+        if site.target is None or not site.names:
+            return []
+        located = self.locate(site.target, site.module)
+        if located.missing or Where.INSTALLED in located.where or Where.UNKNOWN in located.where:
+            return []
+        source = located.repo_module
+        if Where.REPO in located.where and source is None:
+            return []  # a namespace package, or a name several import roots define
+        missing = []
+        for alias in site.names:
+            if source is not None and not self.repo_lacks(source, alias.name, site.module):
+                continue
+            if Where.STDLIB in located.where and not self.stdlib_lacks(site.target, alias.name):
+                continue
+            # CPython names the module's __file__, an absolute path.
+            where = os.path.abspath(source.path) if source is not None else stdlib_location(site.target)
+            missing.append((alias, f"cannot import name '{alias.name}' from '{site.target}' ({where})", source))
+        return missing
+
+    def fails(self, site: ImportSite) -> bool:
+        """True when the statement raises in the target environment, guarded or not."""
+        if site.relative_problem is not None:
+            return True
+        if site.target is None:
+            return False
+        return self.locate(site.target, site.module).missing or bool(self.missing_names(site))
+
+    def runs(self, site: ImportSite) -> bool:
+        """False for an import in an `except` handler whose `try` body imports fine."""
+        return site.fallback_for is None or any(self.fails(s) for s in site.fallback_for)
 
     def stdlib_lacks(self, dotted: str, name: str) -> bool:
         """True when the standard-library module `dotted` of the running interpreter has no `name`.
