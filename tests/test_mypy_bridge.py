@@ -240,3 +240,25 @@ def test_fixtures_without_mypy(case: object) -> None:
     """The fixtures do not depend on mypy: --no-mypy gives exactly their markers too."""
     result = check_paths([case.path], Config(min_confidence=Confidence.LOW, mypy=False))  # type: ignore[attr-defined]
     assert finding_marks(case, result.findings) == expected_marks(case)  # type: ignore[arg-type]
+
+
+def test_a_failed_check_stops_mypy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(120)"])
+    started: list[runner.MypyInBackground] = []
+    real_start = mypy_bridge.start_mypy
+
+    def start(*args: object, **kwargs: object) -> runner.MypyInBackground:
+        started.append(real_start(*args, **kwargs))  # type: ignore[arg-type]
+        return started[-1]
+
+    def broken_index(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mypy_bridge, "start_mypy", start)
+    monkeypatch.setattr("oocheck.engine.RepoIndex.build", broken_index)
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        check(write(tmp_path))
+    assert time.monotonic() - began < 30
+    assert started and started[0].wait().warning == "mypy was cancelled; mypy's findings are left out for 1 of 1 " \
+        "file group(s) (the rules' findings are complete)"

@@ -13,7 +13,7 @@ from oocheck import mypy_bridge
 from oocheck.analyzer.index import RepoIndex
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence, Finding
-from oocheck.discovery import DEFAULT_EXCLUDES, discover
+from oocheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from oocheck.environment import RUNNING_INTERPRETER, TargetEnvironment, choose_interpreter, find_environment
 from oocheck.registry import load_rules
 from oocheck.rule import CheckContext, Rule
@@ -86,6 +86,16 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
         python, how, _ = choose_interpreter(config.python, project)
         chosen = python if how != RUNNING_INTERPRETER else None
         mypy = mypy_bridge.start_mypy(files, project, chosen, config.mypy_timeout)  # runs while we index
+    try:
+        return _check_indexed(files, project, config, rules, mypy, started)
+    except BaseException:
+        if mypy is not None:
+            mypy.cancel()  # no worker outlives a failed or interrupted check
+        raise
+
+
+def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules: Sequence[type[Rule]] | None,
+                   mypy: mypy_bridge.MypyInBackground | None, started: float) -> CheckResult:
     index = RepoIndex.build(files)
     warnings: list[str] = []
     active = [r for r in (rules if rules is not None else load_rules(list(config.extra_rule_dirs)))

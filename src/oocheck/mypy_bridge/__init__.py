@@ -42,8 +42,8 @@ from oocheck.mypy_bridge.codes import IMPORT_MESSAGE, MYPY_CODES, MypyMapping, a
 from oocheck.mypy_bridge.docs import DOCS
 from oocheck.mypy_bridge.runner import MypyDiagnostic, MypyInBackground, MypyRun
 
-__all__ = ["MYPY_CODES", "DocumentedCode", "Judged", "MypyMapping", "MypyRun", "all_mappings", "documented_codes",
-           "merge_findings", "mypy_findings", "start_mypy"]
+__all__ = ["MYPY_CODES", "DocumentedCode", "Judged", "MypyInBackground", "MypyMapping", "MypyRun", "all_mappings",
+           "documented_codes", "merge_findings", "mypy_findings", "start_mypy"]
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ class _Job:
 
 
 def run_mypy(files: Sequence[tuple[Path, Path, str]], project: Path, python: Path | None,
-             timeout: float) -> MypyRun:
+             timeout: float, cancel: threading.Event | None = None) -> MypyRun:
     """Type-check `(path, root, module)` files; never raises. `python` is the target interpreter."""
     started = time.perf_counter()
     groups = group_sources(files)
@@ -201,7 +201,7 @@ def run_mypy(files: Sequence[tuple[Path, Path, str]], project: Path, python: Pat
         Path(config_file).write_text("[mypy]\n", encoding="utf-8")
         jobs = [_Job(i, g, mypy_args(config_file, cache_dir(project, g), python, json_output), str(g.roots[0]))
                 for i, g in enumerate(groups)]
-        results, problem = _run_jobs(jobs, timeout)
+        results, problem = _run_jobs(jobs, timeout, cancel or threading.Event())
     done = 0
     crashes: list[str] = []
     for job in jobs:
@@ -233,8 +233,10 @@ def _crash_summary(stdout: str, stderr: str, status: int) -> str:
     return f"{kind}: {last[:300]}"
 
 
-def _run_jobs(jobs: list[_Job], timeout: float) -> tuple[dict[int, tuple[str, str, int]], str | None]:
-    """Feed the jobs to worker processes; stop them all at the deadline. (results by job, problem)."""
+def _run_jobs(jobs: list[_Job], timeout: float,
+              cancel: threading.Event) -> tuple[dict[int, tuple[str, str, int]], str | None]:
+    """Feed the jobs to worker processes; stop them all at the deadline or when `cancel` is set.
+    Returns the results by job, and the problem if any."""
     pending: queue.Queue[_Job] = queue.Queue()
     for job in jobs:
         pending.put(job)
@@ -279,10 +281,13 @@ def _run_jobs(jobs: list[_Job], timeout: float) -> tuple[dict[int, tuple[str, st
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + timeout
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        while any(t.is_alive() for t in threads) and time.monotonic() < deadline and not cancel.is_set():
+            for thread in threads:
+                thread.join(min(0.2, max(0.0, deadline - time.monotonic())))
         timed_out = any(t.is_alive() for t in threads)
         _stop(workers)
+        if cancel.is_set():
+            return results, "mypy was cancelled"
         if timed_out:
             return results, f"mypy did not finish within {timeout:g} s (--mypy-timeout)"
         if broken:
@@ -313,13 +318,14 @@ class MypyInBackground:
     def __init__(self, files: Sequence[tuple[Path, Path, str]], project: Path, python: Path | None,
                  timeout: float) -> None:
         self._result: MypyRun | None = None
+        self._cancel = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(list(files), project, python, timeout), daemon=True)
         self._timeout = timeout
         self._thread.start()
 
     def _run(self, files: list[tuple[Path, Path, str]], project: Path, python: Path | None, timeout: float) -> None:
         try:
-            self._result = run_mypy(files, project, python, timeout)
+            self._result = run_mypy(files, project, python, timeout, self._cancel)
         except Exception as exc:  # the bridge must never take the check down
             self._result = MypyRun(warning=f"the mypy bridge failed: {type(exc).__name__}: {exc}")
 
@@ -329,3 +335,8 @@ class MypyInBackground:
         if self._result is None:
             return MypyRun(warning=f"mypy did not finish within {self._timeout:g} s (--mypy-timeout)")
         return self._result
+
+    def cancel(self) -> None:
+        """Stop the workers now (the check failed or was interrupted)."""
+        self._cancel.set()
+        self._thread.join(15)
