@@ -2,25 +2,36 @@
 
 The only package that imports mypy (and only in `worker.py`, in a worker process). Design:
 
-- `runner.py` runs mypy once per check over the files the index parsed (per group of import roots,
-  see there), with unannotated bodies checked, missing imports silenced, no user configuration,
-  its incremental cache in `.oocheck_cache/mypy` of the project, and a time-out.
+- `runner.py` runs mypy once per check, in worker processes that start before oocheck indexes
+  and run meanwhile, over the discovered files (per group of import roots, see there), with
+  unannotated bodies checked, missing imports silenced, no user configuration, its incremental
+  cache in `.oocheck_cache/mypy` of the project, and a time-out. Installed packages' types come
+  only from a target environment that was found (`--python`, `$VIRTUAL_ENV`, `.venv`), never
+  from the running interpreter's, which is a guess.
 - `codes.py` is the one table from mypy error codes to (oocheck code, predicted exception,
   confidence), each row saying why. Codes OO180-OO189 predict AttributeError, OO280-OO289 TypeError.
-- The codes are documented like rules: `rules/mypy/` holds one `MypyRule` per code, whose
-  docstring `oocheck explain` prints and whose `check` yields nothing; the findings are made here,
-  from the table (a test keeps the two in step). So `--select`/`--ignore`, per-file ignores,
-  `# noqa` and confidence filtering treat them like any rule's.
+- `docs.py` documents each code under the rules' headings; `oocheck explain OO281` and `oocheck
+  rules` show them next to the rules. They are not `Rule` subclasses: a rule whose `check` yields
+  nothing would only pretend, and its examples could not prove it with the bridge off. The codes
+  are plain finding codes, so `--select`/`--ignore`, per-file ignores, `# noqa` and confidence
+  filtering treat them like any rule's; tests/test_mypy_bridge.py proves each example.
 - `merge_findings` folds them into the rules' findings: one finding per (path, line, predicted
-  exception); when a rule reported it, the rule's code stays and mypy's message joins the evidence.
+  exception). When a rule reported it, the rule's code stays, mypy's message joins the evidence,
+  and the agreement raises the rule's confidence one level. Alone, a mypy finding is dropped where
+  the rules judged the place (`Judged`: an access whose receiver oocheck resolved, a call of a
+  repo function or class, a class oocheck knows to be open): they know runtime dynamics mypy does
+  not, and mypy's value is where oocheck cannot follow a value.
 
 Failure never stops a check: mypy missing, crashing, stopping with a blocking error or passing
 `--mypy-timeout` becomes one warning, and the rules' findings (which decide the exit code) are
 reported as usual.
 
-On by default (`--no-mypy` or `mypy = false` turns it off): on the csn split of RealClassEval it
-adds about a minute of CPU on a cold cache and seconds on a warm one, and raises AttributeError and
-TypeError recall at the precision its table allows (measured numbers in the project README).
+On by default (`--no-mypy` or `mypy = false` turns it off). Measured on the csn split of
+RealClassEval (10,226 files, 21 import roots; test-level, first finding in each test function):
+AttributeError recall 0.940 -> 0.952 at precision 0.918 -> 0.915, TypeError unchanged (0.987 /
+0.655); about 7 ms of CPU per file on a cold cache (76 s there, in parallel with indexing where
+there is a spare CPU), nearly nothing on a warm one. It never blocks a check, and a project can
+turn it off where a cold cache on every run is too dear (CI without a persisted `.oocheck_cache`).
 """
 
 from __future__ import annotations
