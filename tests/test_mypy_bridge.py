@@ -164,7 +164,13 @@ def test_cli_no_mypy(tmp_path: Path) -> None:
     assert "OO101" in result.output and "OO180" not in result.output
 
 
-def test_import_roots_that_reuse_module_names_are_checked_apart(tmp_path: Path) -> None:
+def test_import_roots_that_reuse_module_names_are_checked_apart(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    workdir = tmp_path / "workdir"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)  # no pyproject.toml: the cache goes to the current folder
+    tmp_path = tmp_path / "checked"
+    tmp_path.mkdir()
     for variant in ("first", "second"):
         (tmp_path / variant).mkdir()
         write(tmp_path / variant, "class Box:\n    pass\n", "snippet.py")
@@ -176,7 +182,8 @@ def test_import_roots_that_reuse_module_names_are_checked_apart(tmp_path: Path) 
         ("first", 4, "OO180"), ("second", 4, "OO180")]
     files = [(p.resolve(), p.parent.resolve(), p.stem) for p in sorted(tmp_path.glob("*/*.py"))]
     assert len(runner.group_sources(files)) == 2
-    assert (tmp_path / ".oocheck_cache" / "mypy").is_dir()
+    assert (workdir / ".oocheck_cache" / "mypy").is_dir()
+    assert not (tmp_path / ".oocheck_cache").exists()  # nothing written into the checked folder
 
 
 def test_one_project_is_one_group(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def run_rules(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str]
     for rule_cls in rules:
         try:
             findings.extend(rule_cls().check(ctx))
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
+        except Exception as exc:  # one broken rule must not stop the others
             warnings.append(f"rule {rule_cls.code} failed and was skipped: {type(exc).__name__}: {exc}")
     return findings
 
@@ -125,11 +125,11 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
 
 def _project_folder(paths: Sequence[Path], config: Config) -> Path:
     """Where `.oocheck_cache` goes and a `.venv` is looked for: the pyproject.toml folder, else the
-    first checked folder."""
+    current folder, as ruff and mypy do (never the checked folder itself: it may be someone's data)."""
+    del paths
     if config.source is not None:
         return config.source.parent
-    first = paths[0].resolve() if paths else Path.cwd()
-    return first if first.is_dir() else first.parent
+    return Path.cwd()
 
 
 def _ignored_for_file(finding: Finding, config: Config) -> bool:
