@@ -125,8 +125,8 @@ def expected_marks(case: Case) -> Counter[Mark]:
     return marks
 
 
-def check_case(case: Case) -> CheckResult:
-    return check_paths([case.path], Config(min_confidence=Confidence.LOW))
+def check_case(case: Case, mypy: bool = True) -> CheckResult:
+    return check_paths([case.path], Config(min_confidence=Confidence.LOW, mypy=mypy))
 
 
 def finding_marks(case: Case, findings: list[Finding]) -> Counter[Mark]:

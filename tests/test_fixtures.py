@@ -51,6 +51,15 @@ def run_case(case: Case) -> RunResult:
     return _run_case(case)
 
 
+@functools.cache
+def check_case_without_mypy(case: Case) -> CheckResult:
+    return _check_case(case, mypy=False)
+
+
+def _mypy_code(code: str) -> bool:
+    return code[:4] in {"OO18", "OO28"}
+
+
 def _format(marks: Counter[Mark]) -> str:
     return "\n".join(f"    {path}:{line}: {code}" + (f" (x{n})" if n > 1 else "")
                      for (path, line, code), n in sorted(marks.items()))
@@ -76,6 +85,18 @@ def test_findings_match_markers(case: Case) -> None:
             lines += ["  reported but not marked:", _format(extra)]
         lines += ["  all findings:", *(f"    {describe_finding(case, f)}" for f in result.findings)]
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not any(_mypy_code(m[2]) for m in expected_marks(c))],
+                         ids=str)
+def test_findings_match_markers_without_mypy(case: Case) -> None:
+    """A case that expects no mypy code gives the same findings with the bridge off (`--no-mypy`)."""
+    result = check_case_without_mypy(case)
+    assert not result.warnings, "oocheck warned:\n" + "\n".join(result.warnings)
+    expected = expected_marks(case)
+    got = finding_marks(case, result.findings)
+    assert got == expected, (f"{case} with --no-mypy: missing {_format(expected - got)}\n"
+                             f"extra {_format(got - expected)}")
 
 
 @pytest.mark.parametrize("case", RUNNABLE, ids=str)
