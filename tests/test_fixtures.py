@@ -162,3 +162,23 @@ def test_cli_jsonl_contract() -> None:
         assert record["confidence"] in {"high", "medium", "low"}
         assert isinstance(record["line"], int) and isinstance(record["col"], int)
         assert isinstance(record["evidence"], list)
+
+
+def test_whole_fixture_tree_as_one_repo() -> None:
+    """`oocheck check fixtures/` (every case at once, as the README's user runs it) reports exactly the
+    marked lines: cases do not leak into each other."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "oocheck", "check", "fixtures", "--min-confidence", "low", "--format", "jsonl"],
+        cwd=REPO, capture_output=True, text=True, timeout=RUN_TIMEOUT * 12, check=False)
+    assert proc.returncode == 1, proc.stderr
+    got: Counter[tuple[str, int, str]] = Counter()
+    for text in proc.stdout.splitlines():
+        finding = json.loads(text)
+        if "bad_input" not in finding["path"]:
+            got[(str((REPO / finding["path"]).resolve()), finding["line"], finding["code"])] += 1
+    expected: Counter[tuple[str, int, str]] = Counter()
+    for case in CASES:
+        base = case.path if case.path.is_dir() else case.path.parent
+        for (path, line, code), count in expected_marks(case).items():
+            expected[(str((base / path).resolve()), line, code)] += count
+    assert got == expected, f"missing {sorted(expected - got)}\nextra {sorted(got - expected)}"
