@@ -957,12 +957,18 @@ def _handles_type_error(handler: ast.ExceptHandler) -> bool:
     return handler.type is None or bool(_exception_names([handler.type]) & CAUGHT_TYPE_ERROR)
 
 
-def _is_version_guard(test: ast.expr) -> bool:
-    """`sys.version_info >= (3, 12)`, `pytest.__version__ < "7"`, `sys.platform == "win32"`, `TYPE_CHECKING`."""
+def _is_version_guard(test: ast.expr, module: ModuleInfo) -> bool:
+    """`sys.version_info >= (3, 12)`, `pytest.__version__ < "7"`, `sys.platform == "win32"`, `TYPE_CHECKING`,
+    and feature tests on an imported module (`hasattr(typing, "TypeAliasType")`)."""
     for node in ast.walk(test):
         name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
         if name in _GUARD_NAMES or "version" in name.lower():
             return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr" \
+                and node.args and isinstance(node.args[0], ast.Name):
+            binding = module.imports.get(node.args[0].id)
+            if binding is not None and binding.attribute is None:
+                return True
     return False
 
 
@@ -971,11 +977,11 @@ def _calls_in(nodes: list[ast.stmt] | list[ast.expr]) -> Iterator[int]:
         yield from (id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
 
 
-def _exempt_calls(tree: ast.Module) -> Iterator[int]:
+def _exempt_calls(module: ModuleInfo) -> Iterator[int]:
     """Calls a test expects to raise TypeError (`raises(TypeError, lambda: ...)`, `with
     pytest.raises(TypeError):`, `except TypeError:` around them, a class body included), and calls
     under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`)."""
-    for node in ast.walk(tree):
+    for node in ast.walk(module.tree):
         if isinstance(node, ast.Call) and node.args \
                 and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _RAISES_CALLS:
             if _exception_names(node.args[:1]) & CAUGHT_TYPE_ERROR:
@@ -995,7 +1001,7 @@ def _exempt_calls(tree: ast.Module) -> Iterator[int]:
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             if any(_handles_type_error(h) for h in node.handlers):  # type: ignore[attr-defined]
                 yield from _calls_in(node.body)  # type: ignore[attr-defined]
-        elif isinstance(node, (ast.If, ast.IfExp)) and _is_version_guard(node.test):
+        elif isinstance(node, (ast.If, ast.IfExp)) and _is_version_guard(node.test, module):
             yield from _calls_in([node.body, node.orelse] if isinstance(node, ast.IfExp)
                                  else [*node.body, *node.orelse])
 
@@ -1010,7 +1016,7 @@ def repo_facts(index: RepoIndex) -> RepoFacts:
     exempt: set[int] = set()
     rebound: set[str] = set()
     for module in index.modules:
-        exempt.update(_exempt_calls(module.tree))
+        exempt.update(_exempt_calls(module))
         rebound.update(n for node in ast.walk(module.tree) if isinstance(node, ast.Global) for n in node.names)
     set_by_name: set[str] = set()
     for site in index.calls:
