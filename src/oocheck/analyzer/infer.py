@@ -129,6 +129,15 @@ def literal_type(value: Value) -> type | None:
     return None
 
 
+def _captured(env: Env) -> Env:
+    """What a function defined here may rely on when it runs later: not values known only by their
+    builtin type or constant (`client = None` is usually rebound before the function is called), nor
+    what was known of an object's attributes at this point."""
+    return {name: (None if literal_type(value) is not None else
+                   Instance(value.cls, value.exact) if isinstance(value, Instance) and value.origin else value)
+            for name, value in env.items()}
+
+
 def _truth(value: Value) -> bool | None:
     """bool(value) when the value says it: a known constant, or None."""
     pair = as_operand(value)
@@ -353,7 +362,7 @@ class FlowWalker:
             env[stmt.name] = FunctionValue(stmt, self.scope.module) if not stmt.decorator_list else None
             scope = Scope(self.scope.module, f"{self.scope.qualname}.{stmt.name}".lstrip("<module>."),
                           function=stmt)
-            self.deferred.append((stmt, scope, dict(env)))
+            self.deferred.append((stmt, scope, _captured(env)))
         elif isinstance(stmt, ast.ClassDef):
             self._class(stmt)
         elif isinstance(stmt, ast.Assign):
@@ -447,7 +456,7 @@ class FlowWalker:
                 scope = Scope(self.scope.module, f"{qualname}.{item.name}", cls=info, function=item,
                               self_name=self_name)
                 # Methods see module globals, not the class body's names.
-                self.deferred.append((item, scope, dict(self.env)))
+                self.deferred.append((item, scope, _captured(self.env)))
             else:
                 body_walker.statement(item)
         body_walker.run_deferred()
@@ -699,7 +708,7 @@ class FlowWalker:
                 self.eval(default)
             self.deferred.append((expr, Scope(self.scope.module, f"{self.scope.qualname}.<lambda>",
                                               self.scope.cls, self.scope.function, self.scope.self_name),
-                                  dict(self.env)))
+                                  _captured(self.env)))
             return None
         if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             saved = self.env
