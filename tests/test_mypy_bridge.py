@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fixturelib import discover_cases, expected_marks, finding_marks
 from oocheck import mypy_bridge
 from oocheck.cli import app
 from oocheck.config import Config, ConfigError, load_config
@@ -242,11 +241,7 @@ def test_each_code_documents_itself_and_its_example_proves_it(entry: mypy_bridge
     assert not [f for f in silent.findings if f.code == entry.code], silent.findings
 
 
-@pytest.mark.parametrize("case", discover_cases(), ids=str)
-def test_fixtures_without_mypy(case: object) -> None:
-    """The fixtures do not depend on mypy: --no-mypy gives exactly their markers too."""
-    result = check_paths([case.path], Config(min_confidence=Confidence.LOW, mypy=False))  # type: ignore[attr-defined]
-    assert finding_marks(case, result.findings) == expected_marks(case)  # type: ignore[arg-type]
+# The fixtures with --no-mypy are checked in test_fixtures.py (every case, its mypy markers aside).
 
 
 def test_a_failed_check_stops_mypy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
