@@ -126,6 +126,7 @@ class _Walker:
         self.optional: set[str] = set()  # names bound in the body of a try that catches ImportError
         self.flags: set[str] = set()  # names assigned from a test on the interpreter (PY311 = ...)
         self.fallback_for: tuple[ImportSite, ...] | None = None
+        self.in_function = False
 
     def block(self, body: list[ast.stmt], guarded: bool) -> None:
         for stmt in body:
@@ -181,14 +182,19 @@ class _Walker:
             self.block(getattr(stmt, "finalbody", []), guarded)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self.block(stmt.body, guarded or any(_suppresses_import_error(i) for i in stmt.items))
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.AsyncFor,
-                               ast.While)):
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            outer_function, self.in_function = self.in_function, True
+            self.block(stmt.body, guarded)
+            self.in_function = outer_function
+        elif isinstance(stmt, (ast.ClassDef, ast.For, ast.AsyncFor, ast.While)):
             self.block(stmt.body, guarded)
             self.block(getattr(stmt, "orelse", []), guarded)
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 self.block(case.body, guarded)
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and not self.in_function:
+            # Interpreter flags (`PY311 = sys.version_info >= (3, 11)`) live at module and class level;
+            # looking into every assignment of every function would cost a walk of each.
             if _depends_on_interpreter(stmt.value, self.flags):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 self.flags |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
