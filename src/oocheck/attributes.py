@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import AttributeAccess
 from oocheck.analyzer.members import Found, all_subclasses, instance_lookup
@@ -24,7 +26,15 @@ def is_private(name: str) -> bool:
 
 
 def judged_reads(index: RepoIndex) -> list[AttributeAccess]:
-    """Attribute loads that a rule may judge: not stores, not dunders, not guarded against AttributeError."""
+    """Attribute loads that a rule may judge: not stores, not dunders, not guarded against AttributeError
+    (computed once per index: every attribute rule asks)."""
+    cached = index.derived.get("judged_reads")
+    if cached is None:
+        index.derived["judged_reads"] = cached = _judged_reads(index)
+    return cast(list[AttributeAccess], cached)
+
+
+def _judged_reads(index: RepoIndex) -> list[AttributeAccess]:
     return [a for a in index.accesses
             if not a.store and not is_dunder(a.attr) and not is_private(a.attr)
             and not a.guarded_against("AttributeError")]

@@ -24,9 +24,9 @@ import importlib.util
 import os
 import sys
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from oocheck.analyzer import external
 from oocheck.analyzer.collect import dotted_name
@@ -200,12 +200,17 @@ class _Walker:
                 self.flags |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-def import_sites(index: RepoIndex) -> Iterator[ImportSite]:
-    """Every import statement of the repo that runs, in module order."""
-    for module in index.modules:
-        walker = _Walker(module)
-        walker.block(module.tree.body, guarded=False)
-        yield from walker.sites
+def import_sites(index: RepoIndex) -> list[ImportSite]:
+    """Every import statement of the repo that runs, in module order (computed once per index)."""
+    cached = index.derived.get("import_sites")
+    if cached is None:
+        sites: list[ImportSite] = []
+        for module in index.modules:
+            walker = _Walker(module)
+            walker.block(module.tree.body, guarded=False)
+            sites.extend(walker.sites)
+        index.derived["import_sites"] = cached = sites
+    return cast(list[ImportSite], cached)
 
 
 class Where(enum.Enum):

@@ -62,6 +62,8 @@ class RepoIndex:
     call_faults: list[CallFault] = field(default_factory=list)  # calls whose arguments make the callee raise
     # Attribute values of objects right after `C(...)`, while nothing has called a method on them.
     instance_facts: dict[int, dict[str, Value]] = field(default_factory=dict)
+    # Facts several rules derive from the finished index (import sites, judged reads), computed once.
+    derived: dict[str, object] = field(default_factory=dict)
     instantiated: set[int] = field(default_factory=set)  # ids of classes created by a direct `C(...)` call
     _resolving: set[int] = field(default_factory=set)
 
