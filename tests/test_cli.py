@@ -77,3 +77,19 @@ def test_explain_and_rules(tmp_path: Path) -> None:
     assert oocheck("explain", "OO999", cwd=tmp_path).returncode == 2
     listing = oocheck("rules", cwd=tmp_path).stdout.splitlines()
     assert any(line.startswith("OO101\tundefined-instance-attribute\tAttributeError") for line in listing)
+
+
+def test_checking_changed_files_only_still_finds_the_project_packages(tmp_path: Path) -> None:
+    """What a pre-commit hook does: only the changed test file is passed; `shapes` (the project's own
+    package, in the project folder or under src/) must not be reported as missing."""
+    for layout in ("flat", "src"):
+        project = tmp_path / layout
+        package = project / ("src/shapes" if layout == "src" else "shapes")
+        package.mkdir(parents=True)
+        (project / "pyproject.toml").write_text("[project]\nname = 'shapes'\n")
+        (package / "__init__.py").write_text("")
+        (package / "core.py").write_text("class Circle:\n    pass\n")
+        (project / "tests").mkdir()
+        (project / "tests" / "test_shapes.py").write_text("from shapes.core import Circle\n\n\nCircle()\n")
+        result = oocheck("check", "--no-mypy", "--min-confidence", "low", "tests/test_shapes.py", cwd=project)
+        assert result.returncode == 0, (layout, result.stdout, result.stderr)

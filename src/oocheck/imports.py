@@ -254,6 +254,18 @@ def importable_names(folder: Path) -> frozenset[str]:
     return frozenset(names)
 
 
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def _project_folders(root: Path) -> list[Path]:
+    """The project folder above an import root (the nearest with a pyproject.toml, setup.py, setup.cfg
+    or .git, a few levels up at most), and its `src/` when there is one."""
+    for folder in [root, *list(root.parents)[:5]]:
+        if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
+            return [f for f in (folder, folder / "src") if f.is_dir()]
+    return []
+
+
 class ImportResolver:
     """Answers "does `import name` find something?" for the repo, the stdlib and the target environment."""
 
@@ -262,6 +274,12 @@ class ImportResolver:
         self.index = index
         self.environment = environment
         self.roots = [*index.by_root, *(d for d in extra_dirs if d not in index.by_root)]
+        # A pre-commit hook passes only the changed files: the project's own packages must still be
+        # found, in the project folder or its src/ layout, though they are not being checked.
+        for root in list(index.by_root):
+            for folder in _project_folders(root):
+                if folder not in self.roots:
+                    self.roots.append(folder)
         self._packages = {name.split(".")[0] for name in index.by_name}
         # Each folder is listed once per check: checked trees put hundreds of files in one folder.
         self._listings: dict[Path, frozenset[str]] = {}
