@@ -152,7 +152,9 @@ class Judged:
             access = self.accesses.get((finding.path, finding.end_line, finding.end_col - 1))
             if access is None:
                 return False
-            return access.receiver is not None or access.guarded_against("AttributeError")
+            # Assigning an attribute creates it (mypy's attr-defined on `cls.tag = ...` in a metaclass
+            # predicts nothing); a slots violation is mypy's `misc`, not this code.
+            return access.store or access.receiver is not None or access.guarded_against("AttributeError")
         call = self.calls.get((finding.path, finding.line, finding.col - 1))
         if call is None or finding.name not in _CALL_CODES:
             return False
