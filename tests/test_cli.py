@@ -24,7 +24,8 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "bad.py:6:1: OO101 'A' object has no attribute 'valeu'. Did you mean: 'value'?" in bad.stdout
     assert oocheck("check", "--no-mypy", "--exit-zero", "bad.py", cwd=tmp_path).returncode == 0
-    for usage_error in (["--format", "xml"], ["--select", "NOPE"], ["--min-confidence", "sure"], ["nope.py"]):
+    for usage_error in (["--format", "xml"], ["--select", "NOPE"], ["--min-confidence", "sure"], ["nope.py"],
+                        ["--python", "/no/such/python", "good.py"]):
         result = oocheck("check", "--no-mypy", *usage_error, cwd=tmp_path)
         assert result.returncode == 2, (usage_error, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
