@@ -44,7 +44,8 @@ def target_names(target: ast.AST) -> Iterator[ast.Name]:
         yield from target_names(target.value)
 
 
-def _handler_names(handler: ast.ExceptHandler) -> set[str]:
+def handler_names(handler: ast.ExceptHandler) -> set[str]:
+    """The exception names an `except` clause names (a bare `except:` catches BaseException)."""
     if handler.type is None:
         return {"BaseException"}
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
@@ -116,7 +117,7 @@ class ModuleCollector:
                 self._bind(local, stmt)
                 module.imports[local] = ImportBinding(source, alias.name, stmt.lineno, guarded)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            catches = any(_handler_names(h) & _IMPORT_ERRORS for h in stmt.handlers)  # type: ignore[attr-defined]
+            catches = any(handler_names(h) & _IMPORT_ERRORS for h in stmt.handlers)  # type: ignore[attr-defined]
             self._block(stmt.body, guarded or catches)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 if handler.name:

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from oocheck.analyzer import values_ops
-from oocheck.analyzer.collect import child_statements, dotted_name, first_param, method_kind, target_names
+from oocheck.analyzer.collect import (
+    child_statements,
+    dotted_name,
+    first_param,
+    handler_names,
+    method_kind,
+    target_names,
+)
 from oocheck.analyzer.external import ExternalClass, external_class, stdlib_object
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
@@ -526,11 +533,7 @@ class FlowWalker:
         handlers: list[ast.ExceptHandler] = stmt.handlers  # type: ignore[attr-defined]
         caught: set[str] = set()
         for handler in handlers:
-            if handler.type is None:
-                caught.add("BaseException")
-            else:
-                types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-                caught |= {(dotted_name(t) or "?").split(".")[-1] for t in types}
+            caught |= handler_names(handler)
         before = dict(self.env)
         self.caught.append(frozenset(caught))
         self.walk_body(stmt.body)  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from oocheck.analyzer.collect import dotted_name, resolve_relative
+from oocheck.analyzer.collect import dotted_name, handler_names, resolve_relative
 from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import CallSite
@@ -179,13 +179,6 @@ def _caught_names(stmt: ast.With | ast.AsyncWith) -> set[str]:
     return names
 
 
-def _handler_names(handler: ast.ExceptHandler) -> set[str]:
-    if handler.type is None:
-        return {"BaseException"}
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return {(dotted_name(t) or "?").split(".")[-1] for t in types}
-
-
 def catches(names: set[str], exception: str | None) -> bool:
     """Does an `except`/`raises` naming `names` catch `exception` (a builtin subclass counts)?"""
     if exception is None or not names:
@@ -312,7 +305,7 @@ class Predictor:
         found = self._run_block(module, stmt.body)  # type: ignore[attr-defined]
         if found is not None:
             handlers: list[ast.ExceptHandler] = stmt.handlers  # type: ignore[attr-defined]
-            handler = next((h for h in handlers if catches(_handler_names(h), found.exception)), None)
+            handler = next((h for h in handlers if catches(handler_names(h), found.exception)), None)
             if handler is None:
                 return found
             found = self._run_block(module, handler.body)
