@@ -11,13 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from oocheck import __version__, mypy_bridge
+from oocheck.catalog import catalog
 from oocheck.config import Config, ConfigError, load_config
 from oocheck.diagnostics import Confidence
 from oocheck.discovery import DiscoveryError
 from oocheck.engine import UNREADABLE_CODE, check_paths
 from oocheck.registry import RuleLoadError, load_rules
-from oocheck.report import FORMATS
-from oocheck.rule import Rule
+from oocheck.report import FORMATS, ReportContext, default_format
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -57,7 +57,10 @@ def _check_codes(config: Config) -> None:
 @app.command()
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: the current folder).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, json or jsonl (one finding per line).")] = "text",
+    output_format: Annotated[str | None, typer.Option("--format", help=(
+        "text (for people; colour off with NO_COLOR or when piped), json, jsonl (one finding per line), "
+        "sarif (2.1.0, for GitHub code scanning) or github (annotations in a workflow log). "
+        "Default: github when GITHUB_ACTIONS=true, else text."), show_default=False)] = None,
     select: Annotated[list[str] | None, typer.Option(help="Only these codes or prefixes, e.g. OO1 or OO101,OO102.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
     min_confidence: Annotated[str | None, typer.Option(help="Lowest confidence reported: high, medium or low (default medium).")] = None,
@@ -79,6 +82,7 @@ def check(
 
       oocheck check --select OO101 --format jsonl .
     """
+    output_format = output_format or default_format()
     if output_format not in FORMATS:
         _err(f"unknown --format {output_format!r} (choose from {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_USAGE)
@@ -108,7 +112,8 @@ def check(
         raise typer.Exit(EXIT_USAGE) from None
     for warning in result.warnings:
         _err(f"warning: {warning}")
-    FORMATS[output_format](result.findings, sys.stdout, result.files)
+    context = ReportContext(rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
+    FORMATS[output_format](result.findings, sys.stdout, result.files, context=context)
     if missing:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
@@ -118,12 +123,10 @@ def check(
 def rules() -> None:
     """List every rule: code, name, the exception it predicts, its default confidence."""
     try:
-        found = load_rules()
+        entries = catalog()
     except RuleLoadError as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    entries: list[type[Rule] | mypy_bridge.DocumentedCode] = [*found, *mypy_bridge.documented_codes()]
-    entries.sort(key=lambda r: r.code)
     if not sys.stdout.isatty():  # piped: one plain line a rule, nothing cut to the terminal's width
         for rule in entries:
             sys.stdout.write(f"{rule.code}\t{rule.name}\t{rule.predicts}\t{rule.confidence}\t{rule.summary()}\n")
@@ -138,8 +141,7 @@ def rules() -> None:
 def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. OO101 or undefined-instance-attribute.")]) -> None:
     """Print the documentation of one rule."""
     wanted = code.strip()
-    entries: list[type[Rule] | mypy_bridge.DocumentedCode] = [*load_rules(), *mypy_bridge.documented_codes()]
-    for rule in entries:
+    for rule in catalog():
         if rule.code == wanted.upper() or rule.name == wanted:
             sys.stdout.write(f"{rule.code} {rule.name} (predicts {rule.predicts}, "
                              f"default confidence {rule.confidence})\n\n{rule.documentation()}\n")

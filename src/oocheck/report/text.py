@@ -9,10 +9,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from oocheck.diagnostics import Finding
+from oocheck.report.context import ReportContext
 
 
-def write_text(findings: Sequence[Finding], out: TextIO, files: int) -> None:
+def write_text(findings: Sequence[Finding], out: TextIO, files: int,
+               context: ReportContext | None = None) -> None:
     """`path:line:col: CODE message`, then the evidence, then a one-line summary."""
+    del context
     # emoji=False: rich would turn `x.py:100:1` into an emoji (`:100:`), breaking jump-to-line.
     console = Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True,
                       emoji=False)
