@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import enum
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -206,19 +207,35 @@ def _hidden_before(mro: list[ClassRef], position: int) -> bool:
     return any(isinstance(k, ClassInfo) and has_unresolved_base(k) for k in mro[:position])
 
 
+# A class body never changes once parsed: its top-level bindings are tabled once per class.
+_BODY_BINDINGS: weakref.WeakKeyDictionary[ClassInfo, dict[str, list[ast.stmt]]] = weakref.WeakKeyDictionary()
+
+
 def _top_level_bindings(cls: ClassInfo, name: str) -> list[ast.stmt]:
-    found: list[ast.stmt] = []
-    for stmt in cls.node.body:
-        defines = isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name
-        if defines or (isinstance(stmt, ast.Assign) and any(name in _names(t) for t in stmt.targets)):
-            found.append(stmt)
-        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and name in _names(stmt.target):
+    """The statements directly in the class body that bind `name`, in order."""
+    table = _BODY_BINDINGS.get(cls)
+    if table is None:
+        table = _body_binding_table(cls.node.body)
+        _BODY_BINDINGS[cls] = table
+    return table.get(name, [])
+
+
+def _body_binding_table(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
+    table: dict[str, list[ast.stmt]] = {}
+    for stmt in body:
+        bound: set[str] = set()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = {stmt.name}
+        elif isinstance(stmt, ast.Assign):
+            bound = set().union(*(_names(t) for t in stmt.targets))
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             if not isinstance(stmt, ast.AnnAssign) or stmt.value is not None:
-                found.append(stmt)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name).split(".")[0] == name for a in stmt.names):
-            found.append(stmt)
-    return found
+                bound = _names(stmt.target)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            bound = {(a.asname or a.name).split(".")[0] for a in stmt.names}
+        for name in bound:
+            table.setdefault(name, []).append(stmt)
+    return table
 
 
 def _names(target: ast.expr) -> set[str]:
@@ -977,12 +994,15 @@ def _calls_in(nodes: list[ast.stmt] | list[ast.expr]) -> Iterator[int]:
         yield from (id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
 
 
-def _exempt_calls(module: ModuleInfo) -> Iterator[int]:
+def _exempt_calls(module: ModuleInfo, rebound: set[str]) -> Iterator[int]:
     """Calls a test expects to raise TypeError (`raises(TypeError, lambda: ...)`, `with
     pytest.raises(TypeError):`, `except TypeError:` around them, a class body included), and calls
-    under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`)."""
+    under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`).
+    The same walk adds the names `global` statements rebind to `rebound` (one walk per module, not two)."""
     for node in ast.walk(module.tree):
-        if isinstance(node, ast.Call) and node.args \
+        if isinstance(node, ast.Global):
+            rebound.update(node.names)
+        elif isinstance(node, ast.Call) and node.args \
                 and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _RAISES_CALLS:
             if _exception_names(node.args[:1]) & CAUGHT_TYPE_ERROR:
                 lambdas = [a for a in [*node.args[1:], *(k.value for k in node.keywords)] if isinstance(a, ast.Lambda)]
@@ -1016,8 +1036,7 @@ def repo_facts(index: RepoIndex) -> RepoFacts:
     exempt: set[int] = set()
     rebound: set[str] = set()
     for module in index.modules:
-        exempt.update(_exempt_calls(module))
-        rebound.update(n for node in ast.walk(module.tree) if isinstance(node, ast.Global) for n in node.names)
+        exempt.update(_exempt_calls(module, rebound))
     set_by_name: set[str] = set()
     for site in index.calls:
         callee = (dotted_name(site.node.func) or "").rsplit(".", 1)[-1]

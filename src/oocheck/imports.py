@@ -24,6 +24,7 @@ import importlib.util
 import os
 import sys
 import types
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
@@ -461,9 +462,17 @@ def _has_submodule(module: types.ModuleType, name: str) -> bool:
         return True  # cannot tell: do not report
 
 
+# Asked once per imported name; the answer depends only on the module's tree.
+_CHANGES_PATH: weakref.WeakKeyDictionary[ast.Module, bool] = weakref.WeakKeyDictionary()
+
+
 def _changes_path(module: ModuleInfo) -> bool:
     """An `__init__` that extends its `__path__` (pkgutil.extend_path, __path__.append) finds more."""
-    return any(isinstance(n, ast.Name) and n.id == "__path__" for n in ast.walk(module.tree))
+    answer = _CHANGES_PATH.get(module.tree)
+    if answer is None:
+        answer = any(isinstance(n, ast.Name) and n.id == "__path__" for n in ast.walk(module.tree))
+        _CHANGES_PATH[module.tree] = answer
+    return answer
 
 
 def stdlib_location(dotted: str) -> str:
