@@ -151,6 +151,50 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. 
 
 
 @app.command()
+def context(
+    target: Annotated[str, typer.Argument(help=(
+        "pkg.mod:Class, pkg.mod, path/to/mod.py[:Class], or the path of a file not written yet."))],
+    output_format: Annotated[str, typer.Option("--format", help="markdown (for a model's prompt) or json.")] = "markdown",
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1, help=(
+        "Size budget of the markdown (tokens ≈ characters / 4): whole sections are left out, least useful "
+        "first (importable modules, builtin members, used constructors, methods, attributes), and the "
+        "output says which."))] = None,
+    root: Annotated[Path | None, typer.Option("--root", help=(
+        "Where pkg.mod is looked up (default: the current folder). A path TARGET brings its own."))] = None,
+) -> None:
+    """Print what a model should know before it writes or edits a class: the semantic context.
+
+    For a class: its bases, MRO and known subclasses; every attribute it can read, with where it is
+    bound, its type when known, class or instance level, and inherited ones marked with their owner;
+    the abstract methods it must implement; its methods with the signatures they override; the
+    constructors of the classes it uses; and the modules of the repo its module can import. For a
+    module: each of its classes. For a file that does not exist yet: the classes and modules of its
+    package. Only the files that matter are indexed: the module, what it imports, and the files that
+    name its classes (where subclasses can be).
+
+    Examples:
+
+      oocheck context transport:HttpTransport
+
+      oocheck context src/pkg/models.py --format json
+
+      oocheck context pkg/new_module.py --max-tokens 1500 > CONTEXT.md
+    """
+    from oocheck.context import ContextError, build_context  # paid only when it runs
+    from oocheck.context.render import to_json, to_markdown
+
+    if output_format not in ("markdown", "json"):
+        _err(f"unknown --format {output_format!r} (choose from markdown, json)")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        found = build_context(target, str(root) if root is not None else None)
+    except (ContextError, DiscoveryError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    sys.stdout.write(to_json(found) if output_format == "json" else to_markdown(found, max_tokens))
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     sys.stdout.write(f"oocheck {__version__}\n")

@@ -69,7 +69,10 @@ class RepoIndex:
 
     # -- building -----------------------------------------------------------------------------------
     @classmethod
-    def build(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None) -> RepoIndex:
+    def build(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None,
+              infer: bool = True) -> RepoIndex:
+        """Parse and index `files`; `infer=False` stops after bases and MRO (what `oocheck context`
+        needs), without following values through every function."""
         index = cls()
         for source in files:
             index._add_file(source, (sources or {}).get(source.path))
@@ -84,6 +87,8 @@ class RepoIndex:
             for base in info.bases:
                 if isinstance(base, ClassInfo):
                     base.subclasses.append(info)
+        if not infer:
+            return index
         from oocheck.analyzer.infer import infer_repo  # the inference needs the finished class table
 
         infer_repo(index)
