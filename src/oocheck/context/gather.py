@@ -31,6 +31,7 @@ from oocheck.context.model import (
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _METHOD_KINDS = {BindingKind.METHOD, BindingKind.CLASSMETHOD, BindingKind.STATICMETHOD}
 _MAX_EXTERNAL_NAMES = 40
+_UNKNOWN_CONSTRUCTOR = "not known statically (a builtin base, decorator, metaclass or unresolved base decides it)"
 
 
 def class_name(cls: ClassRef) -> str:
@@ -127,6 +128,8 @@ def _attribute(index: RepoIndex, cls: ClassInfo, owner: ClassInfo, name: str, bi
         note = f"set only once {' or '.join(f'{m}()' for m in bound_in)} has run"
     if kind is BindingKind.SLOT:
         note = "a __slots__ entry: it has no value until one is assigned"
+    elif kind is BindingKind.ANNOTATION:
+        note = "annotated only: no value is ever assigned, so reading it raises AttributeError"
     return Attribute(
         name=name, kind=kind.value, owner=class_name(owner), inherited=owner is not cls, level=level,
         type=type_text, signature=signature, abstract=name in cls.abstract_methods,
@@ -257,7 +260,7 @@ def describe_constructor(cls: ClassInfo) -> Constructor:
     except Exception:  # a class the call model cannot read must not stop the context
         found = None
     if found is None:
-        return Constructor(ref, None, "not known statically (a decorator, metaclass or unresolved base decides it)")
+        return Constructor(ref, None, _UNKNOWN_CONSTRUCTOR)
     signature = found.new or found.init
     if signature is None:
         return Constructor(ref, f"{cls.name}()")
@@ -316,7 +319,7 @@ def importable(index: RepoIndex, listed: list[str], root_modules: dict[str, str]
                 classes.append(key)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.append(key)
-            elif not isinstance(node, ast.Import):
-                other.append(key)
+            elif not isinstance(node, (ast.Import, ast.ImportFrom)) or module.is_package:
+                other.append(key)  # a package's imports are its re-exports; a module's are its own business
         result.append(ImportableModule(name, module.display_path, sorted(classes), sorted(functions), sorted(other)))
     return result

@@ -169,6 +169,8 @@ class _Markdown:
     def method_line(self, attribute: Attribute, abstract: bool = False) -> str:
         decorator = {"classmethod": "@classmethod ", "staticmethod": "@staticmethod ", "property": "@property "}
         signature = attribute.signature or "(...)"
+        if attribute.kind == "property":
+            signature = f" -> {attribute.type}" if attribute.type else ""
         text = f"- `{decorator.get(attribute.kind, '')}{attribute.name}{signature}`"
         if abstract:
             return f"{text} — abstract in `{attribute.owner.split(':')[-1]}` · {self.where_plain(attribute)}"
