@@ -16,6 +16,7 @@ from oocheck.attributes import (
     with_hint,
 )
 from oocheck.diagnostics import Confidence, Finding
+from oocheck.fixes.build import rename_fix
 from oocheck.rule import CheckContext, Rule, binding_location, class_location
 
 
@@ -103,6 +104,8 @@ class UndefinedInstanceAttribute(Rule):
                 confidence = Confidence.LOW
             if stored_elsewhere(index, access):
                 confidence = downgrade(confidence)
+            candidates = candidate_names(cls, instance=True)
             message = with_hint(f"'{cls.name}' object has no attribute '{access.attr}'", access.attr,
-                                candidate_names(cls, instance=True)) + notes
-            yield self.finding(access.scope.module.display_path, access.node, message, confidence, evidence)
+                                candidates) + notes
+            yield self.finding(access.scope.module.display_path, access.node, message, confidence, evidence,
+                               fix=rename_fix(access, candidates, confidence))

@@ -8,6 +8,7 @@ from oocheck.analyzer.model import BindingKind, ClassInfo
 from oocheck.analyzer.values import ClassObject
 from oocheck.attributes import downgrade, judged_reads, stored_elsewhere, with_hint
 from oocheck.diagnostics import Confidence, Finding
+from oocheck.fixes.build import rename_fix
 from oocheck.rule import CheckContext, Rule, binding_location, class_location
 
 
@@ -81,6 +82,10 @@ class UndefinedClassAttribute(Rule):
                 evidence.append(binding_location(result.unusable[0], cls.name, "annotated here, never assigned"))
             if stored_elsewhere(index, access):
                 confidence = downgrade(confidence)
+            candidates = candidate_names(cls, instance=False)
             message = with_hint(f"type object '{cls.name}' has no attribute '{access.attr}'", access.attr,
-                                candidate_names(cls, instance=False)) + note
-            yield self.finding(access.scope.module.display_path, access.node, message, confidence, evidence)
+                                candidates) + note
+            # A name bound only on instances or only annotated is not a typo: no rename then.
+            fix = None if result.unusable else rename_fix(access, candidates, confidence)
+            yield self.finding(access.scope.module.display_path, access.node, message, confidence, evidence,
+                               fix=fix)

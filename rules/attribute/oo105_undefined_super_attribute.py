@@ -8,6 +8,7 @@ from oocheck.analyzer.suggest import did_you_mean
 from oocheck.analyzer.values import SuperValue
 from oocheck.attributes import judged_reads
 from oocheck.diagnostics import Confidence, Finding
+from oocheck.fixes.build import rename_fix
 from oocheck.rule import CheckContext, Rule, class_location
 
 
@@ -77,4 +78,5 @@ class UndefinedSuperAttribute(Rule):
                 message += f" (the base classes have '{closest}')"
             bases = [b for b in cls.mro[1:] if isinstance(b, ClassInfo)]
             evidence = [class_location(b, f"base class {b.name} is defined here") for b in bases[:2]]
-            yield self.finding(access.scope.module.display_path, access.node, message, self.confidence, evidence)
+            yield self.finding(access.scope.module.display_path, access.node, message, self.confidence, evidence,
+                               fix=rename_fix(access, candidates, self.confidence))

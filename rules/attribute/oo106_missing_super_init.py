@@ -7,6 +7,7 @@ from oocheck.analyzer.model import BindingKind, ClassInfo
 from oocheck.analyzer.values import Instance
 from oocheck.attributes import judged_reads
 from oocheck.diagnostics import Confidence, Finding, Location
+from oocheck.fixes.build import super_init_fix
 from oocheck.rule import CheckContext, Rule, binding_location
 
 
@@ -87,4 +88,5 @@ class MissingSuperInit(Rule):
             evidence = [Location(init.path, init.line, init.col + 1, f"{stopper.name}.__init__ is defined here"),
                         binding_location(skipped[0], owner_name)]
             confidence = Confidence.HIGH if receiver.exact else Confidence.MEDIUM
-            yield self.finding(access.scope.module.display_path, access.node, message, confidence, evidence)
+            yield self.finding(access.scope.module.display_path, access.node, message, confidence, evidence,
+                               fix=super_init_fix(cls))

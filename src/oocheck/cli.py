@@ -16,6 +16,7 @@ from oocheck.config import Config, ConfigError, load_config
 from oocheck.diagnostics import Confidence
 from oocheck.discovery import DiscoveryError
 from oocheck.engine import UNREADABLE_CODE, check_paths
+from oocheck.fixes import command as fixes
 from oocheck.registry import RuleLoadError, load_rules
 from oocheck.report import FORMATS, ReportContext, default_format
 
@@ -73,6 +74,14 @@ def check(
         "`mypy = false` in [tool.oocheck]."), show_default=False)] = None,
     mypy_timeout: Annotated[float | None, typer.Option("--mypy-timeout", min=0.1, help=(
         "Seconds mypy may take before it is stopped and its findings left out (default 120)."))] = None,
+    fix: Annotated[bool, typer.Option("--fix", help=(
+        "Repair the findings whose fix is certain (a misspelt attribute or base method with a single close "
+        "match, a missing super().__init__() call), then check again and report what remains."))] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help=(
+        "With --fix or --diff, apply unsafe fixes too (another repair is plausible, or the finding is not "
+        "high confidence)."))] = False,
+    diff: Annotated[bool, typer.Option("--diff", help=(
+        "Print the fixes as a unified diff and write nothing; exit 1 when a file would change."))] = False,
 ) -> None:
     """Check PATHS as one repo and report predicted runtime failures.
 
@@ -81,6 +90,8 @@ def check(
       oocheck check src/
 
       oocheck check --select OO101 --format jsonl .
+
+      oocheck check --diff src/      (show the fixes; --fix writes them)
     """
     output_format = output_format or default_format()
     if output_format not in FORMATS:
@@ -113,10 +124,21 @@ def check(
     for warning in result.warnings:
         _err(f"warning: {warning}")
     context = ReportContext(rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
-    FORMATS[output_format](result.findings, sys.stdout, result.files, context=context)
+    findings = result.findings
+    if diff:
+        raise typer.Exit(fixes.show_diff(result, unsafe_fixes))
+    if fix:
+        findings = fixes.apply_and_recheck(
+            result, lambda: check_paths(existing, config), unsafe_fixes,
+            lambda found, out, files: FORMATS[output_format](found, out, files, context=context))
+    else:
+        FORMATS[output_format](findings, sys.stdout, result.files, context=context)
+        note = fixes.fixable_note(findings) if output_format == "text" else None
+        if note:
+            sys.stderr.write(note + "\n")
     if missing:
         raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 
 
 @app.command()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from oocheck.fixes.model import Fix
 
 
 class Confidence(enum.IntEnum):
@@ -50,6 +53,8 @@ class Finding:
     message: str
     confidence: Confidence
     evidence: tuple[Location, ...] = field(default=())
+    # How `--fix` repairs it, if the repair is certain; not part of the jsonl contract (see to_dict).
+    fix: Fix | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)

@@ -16,6 +16,7 @@ from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.model import Binding, ClassInfo
 from oocheck.diagnostics import Confidence, Finding, Location
 from oocheck.environment import TargetEnvironment
+from oocheck.fixes.model import Fix
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Rule:
         return cls.documentation().splitlines()[0] if cls.__doc__ else cls.name
 
     def finding(self, path: str, node: ast.AST, message: str, confidence: Confidence | None = None,
-                evidence: Sequence[Location] = ()) -> Finding:
+                evidence: Sequence[Location] = (), fix: Fix | None = None) -> Finding:
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0)
         return Finding(
@@ -64,6 +65,7 @@ class Rule:
             message=message,
             confidence=confidence or self.confidence,
             evidence=tuple(evidence),
+            fix=fix,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 import ast
 import enum
+import hashlib
 import os
 import types
 from collections import defaultdict
@@ -118,7 +119,8 @@ class RepoIndex:
             self.errors.append(ReadError(display, 1, 0, f"cannot read: {exc.strerror or exc}"))
             return
         module = ModuleInfo(name=source.module, path=source.path, root=source.root, display_path=display,
-                            tree=tree, is_package=source.path.name == "__init__.py")
+                            tree=tree, is_package=source.path.name == "__init__.py",
+                            digest=hashlib.sha256(data).hexdigest())
         self.modules.append(module)
         self.by_root[source.root].setdefault(source.module, module)
         self.by_name[source.module].append(module)

@@ -114,6 +114,7 @@ class ModuleInfo:
     classes: list[ClassInfo] = field(default_factory=list)
     open_reasons: list[str] = field(default_factory=list)
     attribute_stores: set[str] = field(default_factory=set)  # names stored on this module from outside
+    digest: str = ""  # sha256 of the bytes parsed: `--fix` never rewrites a file changed since
 
     def __repr__(self) -> str:
         return f"<ModuleInfo {self.name} {self.display_path}>"

@@ -1,0 +1,63 @@
+"""`oocheck check --fix / --diff`: what the command line does with the fixes of a check's findings."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from oocheck.diagnostics import Finding
+from oocheck.engine import CheckResult
+from oocheck.fixes.apply import FixPlan, plan_fixes
+
+EXIT_CLEAN, EXIT_FINDINGS = 0, 1
+
+Report = Callable[[Sequence[Finding], TextIO, int], None]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else ('es' if word.endswith('x') else 's')}"
+
+
+def _explain(plan: FixPlan, unsafe: bool, err: TextIO) -> None:
+    for line in plan.skipped:
+        err.write(f"oocheck: warning: {line}\n")
+    if plan.unsafe_left and not unsafe:
+        err.write(f"{_plural(plan.unsafe_left, 'unsafe fix')} left out (apply with --unsafe-fixes).\n")
+
+
+def fixable_note(findings: Sequence[Finding]) -> str | None:
+    """The line that tells a `check` user what `--fix` would do, as ruff's "[*] N fixable" does."""
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
+    if not safe and not unsafe:
+        return None
+    text = f"{_plural(safe, 'finding')} fixable with `oocheck check --fix`"
+    return text + (f" ({unsafe} more with --unsafe-fixes)." if unsafe else ".")
+
+
+def show_diff(result: CheckResult, unsafe: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Print the fixes as a unified diff, write nothing; exit 1 when a file would change (as `ruff --diff`)."""
+    plan = plan_fixes(result.findings, unsafe)
+    for file in plan.files:
+        out.write(file.diff())
+    _explain(plan, unsafe, err)
+    if not plan.files:
+        err.write("No fixes to apply.\n")
+        return EXIT_CLEAN
+    err.write(f"Would apply {_plural(plan.fixed_count, 'fix')} in {_plural(len(plan.files), 'file')}.\n")
+    return EXIT_FINDINGS
+
+
+def apply_and_recheck(result: CheckResult, recheck: Callable[[], CheckResult], unsafe: bool, report: Report,
+                      out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> list[Finding]:
+    """Write the fixes, check again, report what remains (the findings the exit code is decided by)."""
+    plan = plan_fixes(result.findings, unsafe)
+    plan.write()
+    after = recheck() if plan.files else result
+    report(after.findings, out, after.files)
+    _explain(plan, unsafe, err)
+    if plan.files:
+        err.write(f"Applied {_plural(plan.fixed_count, 'fix')} in {_plural(len(plan.files), 'file')}; "
+                  f"{len(after.findings)} remaining.\n")
+    return after.findings
