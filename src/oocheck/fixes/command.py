@@ -36,8 +36,9 @@ def fixable_note(findings: Sequence[Finding]) -> str | None:
     return text + (f" ({unsafe} more with --unsafe-fixes)." if unsafe else ".")
 
 
-def show_diff(result: CheckResult, unsafe: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def show_diff(result: CheckResult, unsafe: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Print the fixes as a unified diff, write nothing; exit 1 when a file would change (as `ruff --diff`)."""
+    out, err = out or sys.stdout, err or sys.stderr
     plan = plan_fixes(result.findings, unsafe)
     for file in plan.files:
         out.write(file.diff())
@@ -50,8 +51,9 @@ def show_diff(result: CheckResult, unsafe: bool, out: TextIO = sys.stdout, err: 
 
 
 def apply_and_recheck(result: CheckResult, recheck: Callable[[], CheckResult], unsafe: bool, report: Report,
-                      out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> list[Finding]:
+                      out: TextIO | None = None, err: TextIO | None = None) -> list[Finding]:
     """Write the fixes, check again, report what remains (the findings the exit code is decided by)."""
+    out, err = out or sys.stdout, err or sys.stderr
     plan = plan_fixes(result.findings, unsafe)
     plan.write()
     after = recheck() if plan.files else result
