@@ -212,6 +212,23 @@ def test_constructors_of_used_classes_and_importable_names(tmp_path: Path) -> No
     assert new.kind == "new-file" and {c.name for c in new.neighbours} == {"app.models:User", "app.service:Service"}
 
 
+def test_enums_exceptions_and_reexported_classes(tmp_path: Path) -> None:
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .errors import OutOfStock\n", encoding="utf-8")
+    (package / "errors.py").write_text(
+        "import enum\n\nclass Level(enum.Enum):\n    LOW = 1\n    HIGH = 2\n\n"
+        "class OutOfStock(Exception):\n    level = Level.HIGH\n", encoding="utf-8")
+    context = build_context("shop:OutOfStock", root=str(tmp_path))
+    cls = context.classes[0]
+    assert cls.name == "shop.errors:OutOfStock" and cls.constructor.call == "OutOfStock(*args)"
+    assert any("with_traceback" in e.names for e in cls.external)
+    level = build_context("shop.errors:Level", root=str(tmp_path)).classes[0]
+    assert {(a.name, a.kind, a.type) for a in level.attributes} == {("LOW", "enum member", "Level"),
+                                                                    ("HIGH", "enum member", "Level")}
+    assert level.constructor.call == "Level(value)"
+
+
 def test_unknown_targets_say_what_exists(tmp_path: Path) -> None:
     (tmp_path / "shapes.py").write_text("class Square:\n    pass\n", encoding="utf-8")
     with pytest.raises(ContextError, match=r"no class 'Sqare'\. Did you mean: 'Square'"):

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from oocheck.analyzer.index import RepoIndex
-from oocheck.analyzer.model import ModuleInfo
+from oocheck.analyzer.model import ClassInfo, ModuleInfo
 from oocheck.analyzer.suggest import did_you_mean
+from oocheck.analyzer.values import ClassObject
 from oocheck.context.gather import describe_class, importable
 from oocheck.context.model import Context
 from oocheck.context.target import MAX_LISTED_MODULES, ContextError, Target, parse_target, select_scope
@@ -43,6 +44,11 @@ def build_context(text: str, root: str | None = None) -> Context:
         classes = [c for c in module.classes if "<locals>" not in c.qualname]
         if target.class_name is not None:
             wanted = [c for c in classes if c.qualname == target.class_name]
+            reexported = index.module_attribute(module, target.class_name)
+            if not wanted and isinstance(reexported, ClassObject) and isinstance(reexported.cls, ClassInfo):
+                wanted = [reexported.cls]  # `from .models import User` in a package: describe User
+                context.notes.append(f"{module.name}.{target.class_name} is {reexported.cls.module.name}."
+                                     f"{reexported.cls.qualname}, imported there")
             if not wanted:
                 hint = did_you_mean(target.class_name, [c.qualname for c in classes])
                 raise ContextError(f"module {module.name!r} has no class {target.class_name!r}"

@@ -17,7 +17,7 @@ from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.members import all_subclasses, running_inits
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ModuleInfo
 from oocheck.analyzer.values import ClassObject
-from oocheck.calls import constructor, literal_type
+from oocheck.calls import constructor, has_unresolved_base, literal_type
 from oocheck.context.model import (
     Attribute,
     ClassContext,
@@ -115,6 +115,8 @@ def _attribute(index: RepoIndex, cls: ClassInfo, owner: ClassInfo, name: str, bi
     signature = _signature(node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
     kind = first.kind
     type_text = _binding_type(index, owner, first, node)
+    if owner.is_enum and kind is BindingKind.CLASS_VAR and isinstance(node, ast.Assign) and not name.startswith("_"):
+        kind, type_text = BindingKind.ENUM_MEMBER, owner.name  # `Color.RED` is a Color, whatever its value
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and kind is BindingKind.PROPERTY:
         type_text = ast.unparse(node.returns) if node.returns is not None else None
         signature = None
@@ -129,7 +131,7 @@ def _attribute(index: RepoIndex, cls: ClassInfo, owner: ClassInfo, name: str, bi
     if kind is BindingKind.SLOT:
         note = "a __slots__ entry: it has no value until one is assigned"
     elif kind is BindingKind.ANNOTATION:
-        note = "annotated only: no value is ever assigned, so reading it raises AttributeError"
+        note = "annotated only: it has no value until one is assigned (reading it first raises AttributeError)"
     return Attribute(
         name=name, kind=kind.value, owner=class_name(owner), inherited=owner is not cls, level=level,
         type=type_text, signature=signature, abstract=name in cls.abstract_methods,
@@ -213,12 +215,16 @@ def _binding_type(index: RepoIndex, owner: ClassInfo, binding: Binding, node: as
         return made.name if made is not None else None
     if isinstance(value, ast.Name) and binding.method is not None:
         func = _method(owner, binding.method)
-        if func is not None:
-            for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
-                if arg.arg == value.id and arg.annotation is not None:
-                    return ast.unparse(arg.annotation)
-        return None
+        return _parameter_type(func, value.id) if func is not None else None
     return literal_type(value)
+
+
+def _parameter_type(func: FunctionNode, name: str) -> str | None:
+    """The annotation of parameter `name` (a default's type is not the parameter's: callers may pass others)."""
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if arg.arg == name and arg.annotation is not None:
+            return ast.unparse(arg.annotation)
+    return None
 
 
 def _method(cls: ClassInfo, name: str) -> FunctionNode | None:
@@ -259,8 +265,11 @@ def describe_constructor(cls: ClassInfo) -> Constructor:
         found = constructor(cls)
     except Exception:  # a class the call model cannot read must not stop the context
         found = None
+    if found is None and cls.is_enum:
+        return Constructor(ref, f"{cls.name}(value)")  # Enum(value) looks a member up; it makes none
     if found is None:
-        return Constructor(ref, None, _UNKNOWN_CONSTRUCTOR)
+        inherited = _external_constructor(cls)
+        return Constructor(ref, inherited, None if inherited else _UNKNOWN_CONSTRUCTOR)
     signature = found.new or found.init
     if signature is None:
         return Constructor(ref, f"{cls.name}()")
@@ -273,6 +282,27 @@ def describe_constructor(cls: ClassInfo) -> Constructor:
     params = signature.params[signature.bound or 1:]
     text = type(signature)(signature.qualname, params).render()
     return Constructor(ref, f"{cls.name}{text}")
+
+
+def _external_constructor(cls: ClassInfo) -> str | None:
+    """`Name(...)` when the first constructor of the MRO is a builtin or standard-library class's."""
+    if any(isinstance(k, ClassInfo) and has_unresolved_base(k) for k in cls.mro):
+        return None  # the unresolved base may define its own
+    for klass in cls.mro:
+        if isinstance(klass, ClassInfo):
+            if any(n in klass.bindings for n in ("__init__", "__new__")) or klass.node.decorator_list \
+                    or klass.node.keywords:
+                return None  # its own, generated or metaclass-made: not this question
+            continue
+        if klass.obj is object or not any(n in vars(klass.obj) for n in ("__init__", "__new__")):
+            continue
+        if issubclass(klass.obj, BaseException):
+            return f"{cls.name}(*args)"  # BaseException keeps any positional arguments as .args
+        try:
+            return f"{cls.name}{inspect.signature(klass.obj)}"
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def _used_classes(index: RepoIndex, cls: ClassInfo) -> list[ClassInfo]:
@@ -301,6 +331,13 @@ def _class_expressions(node: ast.ClassDef) -> Iterator[ast.expr]:
                 yield from (n for n in ast.walk(annotation) if isinstance(n, (ast.Name, ast.Attribute)))
 
 
+def _reexport(index: RepoIndex, module: ModuleInfo, node: ast.AST) -> bool:
+    """A package's `from .sub import X` (or from another repo module) is part of what it offers."""
+    if not module.is_package or not isinstance(node, ast.ImportFrom):
+        return False
+    return node.level > 0 or (node.module is not None and node.module in index.by_name)
+
+
 # -- importable names -----------------------------------------------------------------------------
 
 def importable(index: RepoIndex, listed: list[str], root_modules: dict[str, str]) -> list[ImportableModule]:
@@ -319,7 +356,7 @@ def importable(index: RepoIndex, listed: list[str], root_modules: dict[str, str]
                 classes.append(key)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.append(key)
-            elif not isinstance(node, (ast.Import, ast.ImportFrom)) or module.is_package:
-                other.append(key)  # a package's imports are its re-exports; a module's are its own business
+            elif not isinstance(node, (ast.Import, ast.ImportFrom)) or _reexport(index, module, node):
+                other.append(key)
         result.append(ImportableModule(name, module.display_path, sorted(classes), sorted(functions), sorted(other)))
     return result
