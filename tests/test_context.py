@@ -252,6 +252,8 @@ def test_max_tokens_drops_the_least_useful_sections_and_says_so() -> None:
     assert "Left out to fit --max-tokens 120" in small and "importable modules" in small
     assert "from_dict" in small and "geojson" in small  # what it must implement is never dropped
     assert to_markdown(context) == full  # stable
+    tiny = to_markdown(context, max_tokens=10)
+    assert "over --max-tokens 10" in tiny and "from_dict" in tiny
 
 
 def test_json_is_the_documented_schema() -> None:

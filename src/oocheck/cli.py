@@ -182,7 +182,7 @@ def context(
         "first (importable modules, builtin members, used constructors, methods, attributes), and the "
         "output says which."))] = None,
     root: Annotated[Path | None, typer.Option("--root", help=(
-        "Where pkg.mod is looked up (default: the current folder). A path TARGET brings its own."))] = None,
+        "Where pkg.mod is looked up (default: the current folder, then its src/). A path TARGET brings its own."))] = None,
 ) -> None:
     """Print what a model should know before it writes or edits a class: the semantic context.
 
@@ -201,6 +201,8 @@ def context(
       oocheck context src/pkg/models.py --format json
 
       oocheck context pkg/new_module.py --max-tokens 1500 > CONTEXT.md
+
+    Exit codes: 0 printed, 2 unknown target (with a "Did you mean") or bad option.
     """
     from oocheck.context import ContextError, build_context  # paid only when it runs
     from oocheck.context.render import to_json, to_markdown

@@ -48,6 +48,9 @@ def to_markdown(context: Context, max_tokens: int | None = None) -> str:
             sections.remove(victim)
             dropped.append(victim.title)
             text = _join(sections, dropped, max_tokens)
+        if estimate_tokens(text) > max_tokens:
+            text += (f"\n_Still about {estimate_tokens(text)} tokens, over --max-tokens {max_tokens}: the class "
+                     "headers and the methods to implement are never left out._\n")
     return text
 
 
