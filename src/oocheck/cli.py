@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -10,15 +11,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from oocheck import __version__, mypy_bridge
+from oocheck import __version__
+from oocheck.baseline import BaselineError, apply_baseline, write_baseline
 from oocheck.catalog import catalog
 from oocheck.config import Config, ConfigError, load_config
-from oocheck.diagnostics import Confidence
+from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DiscoveryError
-from oocheck.engine import UNREADABLE_CODE, check_paths
+from oocheck.engine import check_paths
 from oocheck.fixes import command as fixes
-from oocheck.registry import RuleLoadError, load_rules
+from oocheck.registry import RuleLoadError
 from oocheck.report import FORMATS, ReportContext, default_format
+from oocheck.report.statistics import write_statistics
+from oocheck.source_text import SourceText
+from oocheck.symbols import SymbolTable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -47,8 +52,7 @@ def _split_codes(values: list[str] | None) -> tuple[str, ...] | None:
 
 def _check_codes(config: Config) -> None:
     """A code or prefix in select/ignore that matches no rule is a typo: say so rather than check nothing."""
-    known = [r.code for r in load_rules(list(config.extra_rule_dirs))]
-    known += [c.code for c in mypy_bridge.documented_codes()] + [UNREADABLE_CODE]
+    known = [entry.code for entry in catalog(config.extra_rule_dirs)]
     given = [*config.select, *config.ignore, *(c for codes in config.per_file_ignores.values() for c in codes)]
     unknown = sorted({c for c in given if not any(k.startswith(c) for k in known)})
     if unknown:
@@ -82,6 +86,13 @@ def check(
         "high confidence)."))] = False,
     diff: Annotated[bool, typer.Option("--diff", help=(
         "Print the fixes as a unified diff and write nothing; exit 1 when a file would change."))] = False,
+    baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE", help=(
+        "Leave out the findings recorded in FILE (matched by path, code and enclosing Class.method, "
+        "not by line), to adopt oocheck on existing code; `baseline = \"FILE\"` in [tool.oocheck] too."))] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help=(
+        "Record every current finding in the --baseline FILE and exit 0."))] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help=(
+        "Print how many findings each code has instead of the findings (json with --format json)."))] = False,
 ) -> None:
     """Check PATHS as one repo and report predicted runtime failures.
 
@@ -92,6 +103,13 @@ def check(
       oocheck check --select OO101 --format jsonl .
 
       oocheck check --diff src/      (show the fixes; --fix writes them)
+
+      oocheck check --baseline .oocheck-baseline.json --update-baseline   (adopt: record today's findings)
+
+      oocheck check --baseline .oocheck-baseline.json                     (report only new ones)
+
+    Silence one statement with `# oocheck: ignore[OO101]` (or a bare `# oocheck: ignore`); a comment that
+    silences nothing is reported as OO001 unused-suppression.
     """
     output_format = output_format or default_format()
     if output_format not in FORMATS:
@@ -117,20 +135,38 @@ def check(
         existing = [p for p in targets if p.exists()]
         if not existing:
             raise typer.Exit(EXIT_USAGE)
+        baseline = baseline or config.baseline
+        if update_baseline and baseline is None:
+            raise ConfigError("--update-baseline needs --baseline FILE (or `baseline` in [tool.oocheck])")
         result = check_paths(existing, config)
-    except (ConfigError, RuleLoadError, ValueError, DiscoveryError) as exc:
+        context = ReportContext(sources=result.sources,
+                                rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
+        findings = result.findings
+        if baseline is not None and update_baseline:
+            write_baseline(findings, baseline, context.symbols)
+            _err(f"recorded {len(findings)} finding{'s' if len(findings) != 1 else ''} in {baseline}")
+            raise typer.Exit(EXIT_USAGE if missing else EXIT_CLEAN)
+        if baseline is not None:
+            findings, known = apply_baseline(findings, baseline, context.symbols)
+            if known:
+                _err(f"{known} finding{'s' if known != 1 else ''} left out by the baseline {baseline}")
+    except (ConfigError, RuleLoadError, ValueError, DiscoveryError, BaselineError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     for warning in result.warnings:
         _err(f"warning: {warning}")
-    context = ReportContext(rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
-    findings = result.findings
     if diff:
         raise typer.Exit(fixes.show_diff(result, unsafe_fixes))
     if fix:
-        findings = fixes.apply_and_recheck(
+        def leave_out(found: Sequence[Finding]) -> list[Finding]:
+            # The fixed files changed: their symbols are read anew.
+            return apply_baseline(found, baseline, SymbolTable(SourceText()))[0] if baseline else list(found)
+
+        findings = leave_out(fixes.apply_and_recheck(
             result, lambda: check_paths(existing, config), unsafe_fixes,
-            lambda found, out, files: FORMATS[output_format](found, out, files, context=context))
+            lambda found, out, files: FORMATS[output_format](leave_out(found), out, files, context=context)))
+    elif statistics:
+        write_statistics(findings, sys.stdout, as_json=output_format == "json")
     else:
         FORMATS[output_format](findings, sys.stdout, result.files, context=context)
         note = fixes.fixable_note(findings) if output_format == "text" else None

@@ -33,6 +33,8 @@ class Config:
     # The mypy bridge (`--no-mypy`, `mypy = false`); see oocheck.mypy_bridge for why it is on by default.
     mypy: bool = True
     mypy_timeout: float = 120.0
+    # `--baseline FILE`: findings recorded there are left out (oocheck.baseline).
+    baseline: Path | None = None
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
@@ -80,7 +82,7 @@ def load_config(start: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.oocheck] must be a table")
     known = {"select", "ignore", "min-confidence", "exclude", "per-file-ignores", "extra-rule-dirs", "mypy",
-             "mypy-timeout"}
+             "mypy-timeout", "baseline"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown [tool.oocheck] key(s): {', '.join(unknown)}")
@@ -111,6 +113,10 @@ def load_config(start: Path) -> Config:
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
                 raise ConfigError("[tool.oocheck] mypy-timeout must be a positive number of seconds")
             config = replace(config, mypy_timeout=float(timeout))
+        if "baseline" in table:
+            if not isinstance(table["baseline"], str):
+                raise ConfigError("[tool.oocheck] baseline must be a file path")
+            config = replace(config, baseline=pyproject.parent / table["baseline"])
         if "extra-rule-dirs" in table:
             dirs = table["extra-rule-dirs"]
             config = replace(config, extra_rule_dirs=tuple(pyproject.parent / d for d in dirs))

@@ -11,15 +11,17 @@ from pathlib import Path
 
 from oocheck import mypy_bridge
 from oocheck.analyzer.index import RepoIndex
+from oocheck.catalog import UNREADABLE_CODE, UNUSED_SUPPRESSION_CODE
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from oocheck.environment import RUNNING_INTERPRETER, TargetEnvironment, choose_interpreter, find_environment
 from oocheck.registry import load_rules
 from oocheck.rule import CheckContext, Rule
-from oocheck.suppression import filter_suppressed
+from oocheck.source_text import SourceText
+from oocheck.suppression import Suppressions
 
-UNREADABLE_CODE = "OO000"
+__all__ = ["UNREADABLE_CODE", "CheckResult", "check_paths", "run_rules"]
 
 
 @dataclass
@@ -29,6 +31,8 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     index: RepoIndex | None = None
+    # The checked files' text as this run saw it (editor buffers included), for reports and baselines.
+    sources: SourceText = field(default_factory=SourceText)
 
 
 def _read_error_findings(index: RepoIndex) -> list[Finding]:
@@ -41,13 +45,15 @@ def _read_error_findings(index: RepoIndex) -> list[Finding]:
 
 
 def run_rules(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str],
-              environment: TargetEnvironment | None = None) -> list[Finding]:
+              environment: TargetEnvironment | None = None, failed: set[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     ctx = CheckContext(index, environment)
     for rule_cls in rules:
         try:
             findings.extend(rule_cls().check(ctx))
         except Exception as exc:  # one broken rule must not stop the others
+            if failed is not None:
+                failed.add(rule_cls.code)
             warnings.append(f"rule {rule_cls.code} failed and was skipped: {type(exc).__name__}: {exc}")
     return findings
 
@@ -63,22 +69,20 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def _lines_of(paths: set[str]) -> dict[str, list[str]]:
-    lines: dict[str, list[str]] = {}
-    for path in paths:
-        try:
-            lines[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            lines[path] = []
-    return lines
+def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule]] | None = None,
+                overrides: dict[Path, str] | None = None) -> CheckResult:
+    """Check every Python file under `paths` as one repo.
 
-
-def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule]] | None = None) -> CheckResult:
-    """Check every Python file under `paths` as one repo."""
+    `overrides`: text that stands in for a file on disk (an editor's unsaved buffer), by path.
+    """
     started = time.perf_counter()
     # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     files = discover(paths, (*DEFAULT_EXCLUDES, *config.exclude))
+    buffers = _buffers(files, overrides or {})
+    # Single files (what pre-commit passes) are checked without the rest of the repo: a finding that
+    # needs another file's classes may be missing, so an unused suppression there is only a guess.
+    partial = any(path.is_file() for path in paths)
     project = _project_folder(paths, config)
     mypy = None
     if config.mypy and any(config.wants(code) for code in mypy_bridge.all_mappings()):
@@ -87,19 +91,28 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
         chosen = python if how != RUNNING_INTERPRETER else None
         mypy = mypy_bridge.start_mypy(files, project, chosen, config.mypy_timeout)  # runs while we index
     try:
-        return _check_indexed(files, project, config, rules, mypy, started)
+        return _check_indexed(files, project, config, rules, mypy, started, buffers, partial)
     except BaseException:
         if mypy is not None:
             mypy.cancel()  # no worker outlives a failed or interrupted check
         raise
 
 
+def _buffers(files: list[SourceFile], overrides: dict[Path, str]) -> dict[Path, str]:
+    """The overrides keyed by the discovered path of the file each one replaces."""
+    by_resolved = {path.resolve(): text for path, text in overrides.items()}
+    return {f.path: by_resolved[f.path.resolve()] for f in files if f.path.resolve() in by_resolved}
+
+
 def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules: Sequence[type[Rule]] | None,
-                   mypy: mypy_bridge.MypyInBackground | None, started: float) -> CheckResult:
-    index = RepoIndex.build(files)
+                   mypy: mypy_bridge.MypyInBackground | None, started: float, buffers: dict[Path, str],
+                   partial: bool) -> CheckResult:
+    index = RepoIndex.build(files, {path: text.encode("utf-8") for path, text in buffers.items()})
+    sources = SourceText({module.display_path: buffers[module.path] for module in index.modules
+                          if module.path in buffers})
     warnings: list[str] = []
-    active = [r for r in (rules if rules is not None else load_rules(list(config.extra_rule_dirs)))
-              if config.wants(r.code)]
+    loaded = rules if rules is not None else load_rules(list(config.extra_rule_dirs))
+    active = [r for r in loaded if config.wants(r.code)]
     environment = None
     if any(r.needs_environment for r in active):
         choice = find_environment(config.python, project)
@@ -107,20 +120,35 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
         if choice.problem:
             warnings.append(f"target environment not found: {choice.problem}; "
                             "imports of third-party modules are not checked")
-    findings = run_rules(index, active, warnings, environment)
+    failed: set[str] = set()
+    findings = run_rules(index, active, warnings, environment, failed)
+    checked = {r.code for r in active} - failed  # the codes whose absence this run can vouch for
     if mypy is not None:
         run = mypy.wait()
         if run.warning:
             warnings.append(run.warning)
+        else:
+            checked |= {code for code in mypy_bridge.all_mappings() if config.wants(code)}
         found = [f for f in mypy_bridge.mypy_findings(run, index) if config.wants(f.code)]
         findings = mypy_bridge.merge_findings(findings, found, mypy_bridge.Judged(index))
     if config.wants(UNREADABLE_CODE):
         findings.extend(_read_error_findings(index))
+        checked.add(UNREADABLE_CODE)
+    # Suppressions are matched before the confidence filter: a comment that silences a finding below
+    # --min-confidence is still in use.
+    suppressions = Suppressions(sources)
+    findings = suppressions.filter(_dedupe(findings))
+    if config.wants(UNUSED_SUPPRESSION_CODE):
+        known = [r.code for r in loaded] + list(mypy_bridge.all_mappings()) + [UNREADABLE_CODE]
+        findings += suppressions.unused_findings(
+            [module.display_path for module in index.modules],
+            judged=lambda code: all(k in checked for k in known if k.startswith(code)),
+            every_code_checked=all(k in checked for k in known),
+            confidence=Confidence.LOW if partial else Confidence.HIGH)
     findings = [f for f in findings if f.confidence >= config.min_confidence or f.code == UNREADABLE_CODE]
-    findings = [f for f in findings if not _ignored_for_file(f, config)]
-    findings = filter_suppressed(_dedupe(findings), _lines_of({f.path for f in findings}))
+    findings = sorted((f for f in findings if not _ignored_for_file(f, config)), key=Finding.sort_key)
     return CheckResult(findings=findings, files=len(files), warnings=warnings,
-                       seconds=time.perf_counter() - started, index=index)
+                       seconds=time.perf_counter() - started, index=index, sources=sources)
 
 
 def _project_folder(paths: Sequence[Path], config: Config) -> Path:

@@ -8,6 +8,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
+from oocheck.catalog import PREDICTS_NOTHING
 from oocheck.diagnostics import Finding
 from oocheck.report.context import ReportContext
 
@@ -27,8 +28,11 @@ def write_text(findings: Sequence[Finding], out: TextIO, files: int,
         for loc in f.evidence:
             console.print(f"  [dim]{escape(loc.path)}:{loc.line}:{loc.col}: note: {escape(loc.note)}[/dim]")
     if findings:
-        by_exc = Counter(f.predicts for f in findings)
+        by_exc = Counter(f.predicts for f in findings if f.predicts != PREDICTS_NOTHING)
         parts = ", ".join(f"{n} {exc}" for exc, n in by_exc.most_common())
+        unused = sum(f.predicts == PREDICTS_NOTHING for f in findings)
+        if unused:
+            parts += f"{', ' if parts else ''}{unused} unused suppression{'s' if unused != 1 else ''}"
         console.print(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} "
                       f"in {files} file{'s' if files != 1 else ''} ({parts}).")
     else:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from oocheck.catalog import UNUSED_SUPPRESSION_CODE
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence
 from oocheck.engine import check_paths
@@ -62,7 +63,8 @@ def environment_codes() -> tuple[str, ...]:
 
 
 def _config(mypy: bool) -> Config:
-    return Config(min_confidence=Confidence.LOW, ignore=environment_codes(), mypy=mypy)
+    # OO001 (unused suppression) predicts no failure: it has no place among the predictions.
+    return Config(min_confidence=Confidence.LOW, ignore=(*environment_codes(), UNUSED_SUPPRESSION_CODE), mypy=mypy)
 
 
 def predict_outcomes(data: SplitData, progress: Progress = _quiet, min_confidence: Confidence = MIN_CONFIDENCE,
