@@ -277,3 +277,47 @@ def test_cli_exit_codes() -> None:
     assert unknown.stderr.strip().splitlines() == [
         "oocheck: module 'transport' has no class 'HttpTransprt'. Did you mean: 'HttpTransport'?"]
     assert run("transport", "--format", "yaml").returncode == 2
+
+
+_RUNTIME_NAMES = r"""
+import contextlib, io, json, sys
+result = {}
+for path in sys.argv[1:]:
+    namespace = {"__name__": "fixture_under_test"}
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            exec(compile(open(path, encoding="utf-8").read(), path, "exec"), namespace)
+        except BaseException:
+            pass  # a bad fixture raises where it is bad; the classes above that line exist
+    classes = {}
+    for value in list(namespace.values()):
+        if isinstance(value, type) and value.__module__ == "fixture_under_test":
+            names = set()
+            for klass in value.__mro__:
+                if klass.__module__ == "fixture_under_test":
+                    names |= {n for n in vars(klass) if not n.startswith("_")}
+            classes[value.__qualname__] = sorted(names)
+    result[path] = classes
+print(json.dumps(result))
+"""
+
+
+def test_every_public_class_level_name_python_sees_is_in_the_context() -> None:
+    """Run the one-file fixtures; every public name in the `vars()` of their classes (and of the repo
+    classes of their MRO) must be in the context, unless the context says it is incomplete."""
+    paths = [c.path for c in discover_cases(groups=("attribute", "call")) if c.path.is_file()]
+    proc = subprocess.run([sys.executable, "-c", _RUNTIME_NAMES, *map(str, paths)], capture_output=True,
+                          text=True, timeout=120, cwd=REPO)
+    runtime: dict[str, dict[str, list[str]]] = json.loads(proc.stdout)
+    compared = 0
+    for path, classes in runtime.items():
+        context = build_context(path)
+        described = {c.name.split(":", 1)[1]: c for c in context.classes}
+        for qualname, names in classes.items():
+            cls = described.get(qualname)
+            if cls is None or cls.open_reasons:
+                continue
+            missing = set(names) - set(_names(cls))
+            assert not missing, f"{path}:{qualname}: {sorted(missing)} exist at runtime but not in the context"
+            compared += 1
+    assert compared >= 50, compared

@@ -28,7 +28,7 @@ def build_context(text: str, root: str | None = None) -> Context:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))  # as `check`: deeply nested code
     target, files = parse_target(text, Path(root) if root is not None else None)
     scope = select_scope(target, files)
-    index = RepoIndex.build(scope.indexed, infer=False)
+    index = RepoIndex.build(scope.indexed)
     module = _module(index, target)
     context = Context(target=text, kind=target.kind, module=target.module, path=_display(target),
                       root=str(target.root), notes=list(scope.notes))
@@ -60,7 +60,8 @@ def build_context(text: str, root: str | None = None) -> Context:
         neighbours = [c for m in index.modules if _package_of(m) == package for c in m.classes
                       if "<locals>" not in c.qualname and "." not in c.qualname]
         context.neighbours = [describe_class(index, c) for c in neighbours]
-    context.importable = importable(index, scope.listed, {f.module: str(f.path) for f in files})
+    names_index = RepoIndex.build(scope.names_only, infer=False)
+    context.importable = importable([index, names_index], scope.listed, {f.module: str(f.path) for f in files})
     if scope.unlisted > 0:
         context.notes.append(f"{scope.unlisted} other module(s) under {target.root} are importable but not listed "
                              f"(more than {MAX_LISTED_MODULES}; only the ones it imports and its package's are)")

@@ -331,22 +331,22 @@ def _class_expressions(node: ast.ClassDef) -> Iterator[ast.expr]:
                 yield from (n for n in ast.walk(annotation) if isinstance(n, (ast.Name, ast.Attribute)))
 
 
-def _reexport(index: RepoIndex, module: ModuleInfo, node: ast.AST) -> bool:
+def _reexport(module: ModuleInfo, node: ast.AST, repo_modules: dict[str, str]) -> bool:
     """A package's `from .sub import X` (or from another repo module) is part of what it offers."""
     if not module.is_package or not isinstance(node, ast.ImportFrom):
         return False
-    return node.level > 0 or (node.module is not None and node.module in index.by_name)
+    return node.level > 0 or (node.module is not None and node.module in repo_modules)
 
 
 # -- importable names -----------------------------------------------------------------------------
 
-def importable(index: RepoIndex, listed: list[str], root_modules: dict[str, str]) -> list[ImportableModule]:
+def importable(indexes: list[RepoIndex], listed: list[str], repo_modules: dict[str, str]) -> list[ImportableModule]:
     """The public top-level names of each listed module, from its index entry."""
     result = []
     for name in listed:
-        module = next(iter(index.by_name.get(name, [])), None)
+        module = next((m for index in indexes for m in index.by_name.get(name, [])), None)
         if module is None:
-            result.append(ImportableModule(name, root_modules.get(name, ""), [], [], []))
+            result.append(ImportableModule(name, repo_modules.get(name, ""), [], [], []))
             continue
         classes, functions, other = [], [], []
         for key, node in module.names.items():
@@ -356,7 +356,7 @@ def importable(index: RepoIndex, listed: list[str], root_modules: dict[str, str]
                 classes.append(key)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.append(key)
-            elif not isinstance(node, (ast.Import, ast.ImportFrom)) or _reexport(index, module, node):
+            elif not isinstance(node, (ast.Import, ast.ImportFrom)) or _reexport(module, node, repo_modules):
                 other.append(key)
         result.append(ImportableModule(name, module.display_path, sorted(classes), sorted(functions), sorted(other)))
     return result

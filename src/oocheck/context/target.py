@@ -54,6 +54,7 @@ class Scope:
 
     files: list[SourceFile]
     indexed: list[SourceFile]
+    names_only: list[SourceFile]  # listed as importable, not otherwise needed: indexed without inference
     listed: list[str]
     unlisted: int  # importable modules not listed
     notes: list[str] = field(default_factory=list)
@@ -201,9 +202,10 @@ class _Selector:
             local = [f.module for f in siblings] if len(siblings) <= MAX_LISTED_MODULES else []
             listed = list(dict.fromkeys([*imported, *local]))
         listed = [m for m in listed if own is None or m != own.module]
-        self.add_with_imports([self.known[m] for m in listed])
+        # Listed modules need their names only: the analyzer collects them without following values.
+        names_only = [self.known[m] for m in listed if self.known[m].path not in self.chosen]
         unlisted = len(files) - len(listed) - (1 if own is not None else 0)
-        return Scope(files, list(self.chosen.values()), sorted(listed), unlisted, self.notes)
+        return Scope(files, list(self.chosen.values()), names_only, sorted(listed), unlisted, self.notes)
 
     def tree_of(self, source: SourceFile) -> ast.Module | None:
         if source.path not in self.trees:
