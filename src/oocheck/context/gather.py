@@ -11,6 +11,7 @@ import ast
 import copy
 import inspect
 from collections.abc import Iterator
+from dataclasses import replace
 
 from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.index import RepoIndex
@@ -96,6 +97,9 @@ def _members(index: RepoIndex, cls: ClassInfo, own_positions: dict[tuple[int, in
             attribute = _attribute(index, cls, klass, name, bindings, where, inits)
             if attribute.abstract:
                 abstract.append(attribute)
+            elif klass is not cls and _raises_not_implemented(where.get((bindings[0].line, bindings[0].col))):
+                # The abstract method of a class not under ABCMeta: nothing stops instantiation, the call fails.
+                abstract.append(replace(attribute, note=f"{klass.name}.{name} raises NotImplementedError"))
             elif attribute.kind in {k.value for k in _METHOD_KINDS}:
                 methods.append(attribute)
             else:
@@ -106,6 +110,20 @@ def _members(index: RepoIndex, cls: ClassInfo, own_positions: dict[tuple[int, in
             abstract.append(Attribute(name, "method", class_name(owner), True, "class", None,
                                       _external_signature(owner, name), True, [], []))
     return data, methods, abstract
+
+
+def _raises_not_implemented(node: ast.AST | None) -> bool:
+    """A method whose body (after its docstring) is only `raise NotImplementedError[(...)]`."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
 def _attribute(index: RepoIndex, cls: ClassInfo, owner: ClassInfo, name: str, bindings: list[Binding],

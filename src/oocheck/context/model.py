@@ -76,7 +76,9 @@ class ClassContext:
     subclasses: list[ClassName]
     open_reasons: list[str]  # why the attribute list may be incomplete (empty: it is complete)
     constructor: Constructor
-    abstract: list[Attribute]  # still abstract here: must be implemented before instantiating
+    # Must implement: still abstract here (`abstract` true: instantiating raises TypeError), or
+    # inherited as a stub that raises NotImplementedError (`abstract` false, `note` says so).
+    abstract: list[Attribute]
     attributes: list[Attribute]  # data: instance attributes, class variables, fields, properties
     methods: list[Attribute]
     external: list[ExternalMembers]

@@ -111,7 +111,9 @@ class _Markdown:
                         + "; ".join(cls.open_reasons) + ")")
         sections = [_Section(_KEEP, f"{short} header", head)]
         if cls.abstract:
-            lines = ["", f"{level}# Must implement (abstract; `{short}(...)` raises TypeError until all are defined)"]
+            why = (f" (abstract: `{short}(...)` raises TypeError until they are defined)"
+                   if any(a.abstract for a in cls.abstract) else "")
+            lines = ["", f"{level}# Must implement{why}"]
             lines += [self.method_line(a, abstract=True) for a in cls.abstract]
             sections.append(_Section(_ABSTRACT, f"abstract methods of {short}", lines))
         if cls.attributes:
@@ -176,7 +178,8 @@ class _Markdown:
             signature = f" -> {attribute.type}" if attribute.type else ""
         text = f"- `{decorator.get(attribute.kind, '')}{attribute.name}{signature}`"
         if abstract:
-            return f"{text} — abstract in `{attribute.owner.split(':')[-1]}` · {self.where_plain(attribute)}"
+            what = "abstract in" if attribute.abstract else "raises NotImplementedError in"
+            return f"{text} — {what} `{attribute.owner.split(':')[-1]}` · {self.where_plain(attribute)}"
         text += f" · {self.where(attribute)}"
         if attribute.overrides:
             text += f" · overrides `{attribute.overrides}`"
