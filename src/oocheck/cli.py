@@ -127,8 +127,9 @@ def check(
             mypy_timeout=mypy_timeout,
         )
         _check_codes(config)
-        if python is not None and not python.exists():
-            raise ConfigError(f"--python {python}: no such interpreter or environment")
+        if config.python is not None and not config.python.exists():
+            given = f"--python {python}" if python is not None else f"{config.source}: python = {config.python}"
+            raise ConfigError(f"{given}: no such interpreter or environment")
         missing = [p for p in targets if not p.exists()]
         for path in missing:
             _err(f"{path}: no such file or directory")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -82,7 +83,7 @@ def load_config(start: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.oocheck] must be a table")
     known = {"select", "ignore", "min-confidence", "exclude", "per-file-ignores", "extra-rule-dirs", "mypy",
-             "mypy-timeout", "baseline"}
+             "mypy-timeout", "baseline", "python"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown [tool.oocheck] key(s): {', '.join(unknown)}")
@@ -119,7 +120,16 @@ def load_config(start: Path) -> Config:
             config = replace(config, baseline=pyproject.parent / table["baseline"])
         if "extra-rule-dirs" in table:
             dirs = table["extra-rule-dirs"]
+            if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+                raise ConfigError("[tool.oocheck] extra-rule-dirs must be a list of folders")
             config = replace(config, extra_rule_dirs=tuple(pyproject.parent / d for d in dirs))
+        if "python" in table:
+            if not isinstance(table["python"], str) or not table["python"]:
+                raise ConfigError("[tool.oocheck] python must be the path of an interpreter or environment")
+            # Relative to the pyproject.toml folder, as every path of the table; a bare name is looked up on PATH.
+            given = Path(table["python"]).expanduser()
+            found = shutil.which(table["python"]) if len(given.parts) == 1 and not given.is_absolute() else None
+            config = replace(config, python=Path(found) if found else pyproject.parent / given)
     except ValueError as exc:
         raise ConfigError(f"{pyproject}: {exc}") from exc
     return config
