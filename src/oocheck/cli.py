@@ -278,6 +278,18 @@ def study(
     mypy: Annotated[bool, typer.Option("--mypy/--no-mypy", help=(
         "Add the mypy bridge's findings (default off: on csn they add false predictions and most of the "
         "run time)."))] = False,
+    execute: Annotated[bool, typer.Option("--execute", help=(
+        "Run the selected tests here instead of reading the recorded outcomes: each test file in its own "
+        "pytest process, in a temporary copy, with a time-out and memory/process limits, without your "
+        "environment's secrets. Compares the executed outcomes with the recorded ones."))] = False,
+    results: Annotated[Path | None, typer.Option(help=(
+        "With --execute: keep each test file's outcomes in this folder as it finishes. Run the same "
+        "command again to resume: finished test files are not run again (delete the folder to start over)."))] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="With --execute: wall-clock seconds per test file.")] = 60.0,
+    jobs: Annotated[int, typer.Option(min=1, help="With --execute: test files run at once.")] = 1,
+    python: Annotated[Path | None, typer.Option("--python", help=(
+        "With --execute: the interpreter that runs the tests (it needs pytest and the classes' "
+        "packages; default: oocheck's own)."))] = None,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -292,11 +304,17 @@ def study(
       oocheck study ../shared/realclasseval --distribution
 
       oocheck study ../shared/realclasseval --predictions preds.jsonl --report study-report/
-    """
-    from oocheck.study.command import run_command  # the study's imports are paid only when it runs
 
+      oocheck study ../shared/realclasseval/functional_correctness_test_folder/csn/Qwen --execute --results runs/
+    """
+    from oocheck.study.command import execute_options, run_command  # paid only when the study runs
+
+    if not execute and (results is not None or python is not None):
+        _err("--results and --python apply to --execute only")
+        raise typer.Exit(EXIT_USAGE)
+    options = execute_options(timeout, results, python, jobs) if execute else None
     raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
-                                 mypy))
+                                 mypy, options))
 
 
 def main() -> None:

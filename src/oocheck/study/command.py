@@ -13,6 +13,7 @@ from rich.progress import Progress as RichProgress
 
 from oocheck.diagnostics import Confidence
 from oocheck.study.distribution import distribution
+from oocheck.study.executed import ExecuteOptions, ExecutionSummary
 from oocheck.study.outcomes import StudyError, load_split
 from oocheck.study.report import (
     distribution_dict,
@@ -23,6 +24,7 @@ from oocheck.study.report import (
     write_report,
 )
 from oocheck.study.runner import Progress, run_study
+from oocheck.study.sandbox import Limits
 
 FORMATS = ("text", "json")
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -65,10 +67,36 @@ def _check_outputs(output_format: str, predictions: Path | None, report: Path | 
     return None
 
 
+def _check_execute(execute: ExecuteOptions | None) -> str | None:
+    if execute is None:
+        return None
+    if execute.results is not None and execute.results.exists() and not execute.results.is_dir():
+        return f"--results {execute.results}: exists and is not a folder"
+    if execute.python is not None and not Path(execute.python).is_file():
+        return f"--python {execute.python}: no such interpreter"
+    return None
+
+
+def execute_options(timeout: float, results: Path | None, python: Path | None, jobs: int) -> ExecuteOptions:
+    """The options of `--execute` from the command line's values."""
+    return ExecuteOptions(limits=Limits(timeout=timeout), results=results,
+                          python=str(python) if python is not None else None, jobs=jobs)
+
+
+def _execution_note(summary: ExecutionSummary) -> str:
+    stopped = f"{summary.timed_out} timed out, {summary.crashed} crashed"
+    note = f"executed {summary.test_files} test files ({summary.resumed} from earlier results, {stopped})"
+    if summary.compared:
+        note += (f"; executed and recorded outcomes agree on {100 * summary.agreement:.1f}% of "
+                 f"{summary.compared} test cases")
+    return note
+
+
 def run_command(path: Path, split: str | None, show_distribution: bool, predictions: Path | None,
-                output_format: str, report: Path | None, min_confidence: str = "medium", mypy: bool = False) -> int:
+                output_format: str, report: Path | None, min_confidence: str = "medium", mypy: bool = False,
+                execute: ExecuteOptions | None = None) -> int:
     """Run the study as the command line asked; return the exit code."""
-    problem = _check_outputs(output_format, predictions, report)
+    problem = _check_outputs(output_format, predictions, report) or _check_execute(execute)
     try:
         confidence = Confidence.parse(min_confidence)
     except ValueError as exc:
@@ -79,7 +107,7 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
     # Wide enough for every table when the output goes to a file or a pipe.
     console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160, emoji=False)
     try:
-        if show_distribution and predictions is None and report is None:
+        if show_distribution and predictions is None and report is None and execute is None:
             data = load_split(path, split)
             dist = distribution(data.outcomes)
             if output_format == "json":
@@ -88,12 +116,16 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
                 render_distribution(data.split, dist, console)
             return EXIT_OK
         with progress_bar(sys.stderr.isatty()) as hook:
-            run = run_study(path, split, hook, confidence, mypy)
+            run = run_study(path, split, hook, confidence, mypy, execute)
     except StudyError as exc:
         _err(str(exc))
         return EXIT_USAGE
     for warning in run.warnings:
         _err(f"warning: {warning}")
+    if run.execution is not None:
+        for problem in run.execution.problems[:5]:
+            _err(f"warning: {problem}")
+        _err(_execution_note(run.execution))
     metrics = run.metrics()
     dist = distribution(run.data.outcomes)
     try:

@@ -76,6 +76,15 @@ def label_of(status: str, message: str) -> str:
     return message.split(":")[0] if "Error:" in message else OTHER
 
 
+def outcome_of_row(row: dict[str, str], root: Path, model: str, docstr: str) -> TestOutcome:
+    """The outcome a report row (recorded, or executed by `execute.py`) with a `::` id stands for."""
+    test_id = row["id"]
+    file_part, *names = test_id.split("::")
+    return TestOutcome(id=test_id, model=model, docstr=docstr, test_file=root / file_part,
+                       test_name="::".join(names).split("[")[0],
+                       label=label_of(row.get("status") or "", row.get("message") or ""))
+
+
 def find_root(path: Path) -> Path:
     """The package root at or above `path` (the folder holding `functional_correctness_test_folder`)."""
     for candidate in [path, *path.parents]:
@@ -130,11 +139,7 @@ def _read_report(report: Path, root: Path, model: str, docstr: str,
                 if row.get("markers"):
                     xfail += 1
                     continue
-                file_part, *names = test_id.split("::")
-                rows[test_id] = TestOutcome(
-                    id=test_id, model=model, docstr=docstr, test_file=root / file_part,
-                    test_name="::".join(names).split("[")[0],
-                    label=label_of(row.get("status") or "", row.get("message") or ""))
+                rows[test_id] = outcome_of_row(row, root, model, docstr)
     except OSError as exc:
         raise StudyError(f"{report}: cannot read: {exc.strerror or exc}") from None
     return xfail

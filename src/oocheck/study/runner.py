@@ -15,6 +15,7 @@ from oocheck.config import Config
 from oocheck.diagnostics import Confidence
 from oocheck.engine import check_paths
 from oocheck.registry import load_rules
+from oocheck.study.executed import ExecuteOptions, ExecutionSummary, execute_split
 from oocheck.study.metrics import HumanTest, ScoredTest, StudyMetrics, compute
 from oocheck.study.outcomes import HumanSample, SplitData, load_split
 from oocheck.study.predict import KNOWN_FAILURE_CODE, MIN_CONFIDENCE, NO_FAILURE, Predictor
@@ -43,6 +44,7 @@ class StudyRun:
     left_out_codes: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    execution: ExecutionSummary | None = None  # with --execute: what ran, and agreement with the recorded
 
     def metrics(self) -> StudyMetrics:
         result = compute(self.data.split, self.scored, self.findings_per_code, self.predicts,
@@ -50,6 +52,8 @@ class StudyRun:
         result.extra = {"files": self.files, "xfail_rows_left_out": self.data.xfail_rows,
                         "min_confidence": str(self.min_confidence), "left_out_codes": list(self.left_out_codes),
                         "seconds": {k: round(v, 2) for k, v in self.seconds.items()}}
+        if self.execution is not None:
+            result.extra["execution"] = self.execution.to_dict()
         return result
 
 
@@ -117,17 +121,22 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
 
 
 def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
-              min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False) -> StudyRun:
+              min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False,
+              execute: ExecuteOptions | None = None) -> StudyRun:
     """Read the outcomes below `path`, predict every test case, and keep what the metrics need.
 
     `min_confidence` is the lowest confidence of a finding on a test's own lines that predicts a
     failure (inside callees, never below medium). `mypy` adds the mypy bridge's findings (off by
-    default: on csn they add false predictions and most of the run time).
+    default: on csn they add false predictions and most of the run time). With `execute`, the
+    selection's tests are run here (contained) and their outcomes replace the recorded ones.
     """
     started = time.perf_counter()
     done = progress("reading outcomes", None)
     data = load_split(path, split)
     done(1)
+    execution = None
+    if execute is not None:
+        data, execution = execute_split(data, execute, progress)
     read = time.perf_counter()
     scored, predictor, files = predict_outcomes(data, progress, min_confidence, mypy)
     predicted = time.perf_counter()
@@ -141,4 +150,5 @@ def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
                     files=files, min_confidence=min_confidence, left_out_codes=environment_codes(),
                     warnings=list(predictor.warnings),
                     seconds={"outcomes": read - started, "generated": predicted - read,
-                             "human": finished - predicted, "total": finished - started})
+                             "human": finished - predicted, "total": finished - started},
+                    execution=execution)
