@@ -28,7 +28,7 @@ from oocheck.engine import CheckResult, check_paths
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
-SKIPPED_FOLDERS = {"bad_input", "__pycache__"}
+SKIPPED_FOLDERS = {"bad_input", "study", "__pycache__"}  # study: executed by test_execute.py
 RUN_TIMEOUT = 20
 
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)\s*$")

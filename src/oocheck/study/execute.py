@@ -235,8 +235,9 @@ class _FileRun:
     """The rounds of pytest one test file needs, and the cases they record."""
 
     def __init__(self, repo_dir: Path, test_file: Path, prefix: str, limits: Limits, python: str,
-                 max_restarts: int) -> None:
+                 max_restarts: int, readonly: Sequence[Path]) -> None:
         self.repo_dir = repo_dir
+        self.readonly = readonly
         self.local = test_file.relative_to(repo_dir).as_posix()  # the node id's file part
         self.test_file = test_file
         self.prefix = prefix
@@ -278,7 +279,8 @@ class _FileRun:
                        "--rootdir", str(copy), self.local]
             for nodeid in sorted(self.done):
                 command += ["--deselect", nodeid]
-            ended = run_contained(command, copy, env, self.limits, work / "stdout.txt", work / "stderr.txt")
+            ended = run_contained(command, copy, env, self.limits, work / "stdout.txt", work / "stderr.txt",
+                                  readonly=self.readonly)
             events = _read_events(events_path)
             collected = collected or next((e["ids"] for e in events if e["event"] == "collected"), [])
             crashed = ended.timed_out or (ended.returncode is not None and ended.returncode < 0)
@@ -368,7 +370,9 @@ def execute_file(repo_dir: Path, test_file: Path, limits: Limits = DEFAULT_LIMIT
         sha256 = _sha256(test_file)
     except OSError as exc:
         return FileResult(relative, "", [], problem=f"cannot read the test file: {exc.strerror or exc}")
-    runner = _FileRun(repo_dir, test_file, prefix, limits, python or sys.executable, max_restarts)
+    # The id root holds the repo (for RealClassEval, the whole package): it may not be written.
+    readonly = [root]
+    runner = _FileRun(repo_dir, test_file, prefix, limits, python or sys.executable, max_restarts, readonly)
     with tempfile.TemporaryDirectory(prefix="oocheck-execute-") as work:
         runner.run(Path(work))
     return runner.result(relative, sha256)
