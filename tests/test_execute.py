@@ -29,7 +29,7 @@ from oocheck.study.sandbox import Limits
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "study" / "execute"
 # The time-out leaves pytest room to start on a loaded machine; the endless loop only sleeps.
-LIMITS = Limits(timeout=10, memory_mb=1024, max_processes=32)
+LIMITS = Limits(timeout=15, memory_mb=512, max_processes=32)
 ESCAPE = '''\
 import os
 
@@ -60,7 +60,8 @@ class Executed:
         (self.input / "test_escape.py").write_text(ESCAPE.format(input=str(self.input)))
         self.results = root / "results"
         self.files = [self.input / name for name in
-                      ("test_sample.py", "test_broken_import.py", "test_hostile.py", "test_escape.py")]
+                      ("test_endless.py", "test_hostile.py", "test_sample.py", "test_broken_import.py",
+                                   "test_escape.py")]
         self.before = _snapshot(self.input)
         reference, self._xml = _start_pytest_reference(root, ["test_sample.py", "test_broken_import.py"])
         os.environ["OOCHECK_TEST_SECRET"] = "do-not-leak"
@@ -151,13 +152,13 @@ def test_a_module_that_cannot_be_imported_fails_every_test_with_the_import_error
 
 
 def test_an_endless_loop_times_out_and_the_file_goes_on(executed: Executed) -> None:
-    loop = executed.case("test_hostile.py::test_endless_loop")
+    loop = executed.case("test_endless.py::test_endless_loop")
     assert loop.status == "failed" and loop.message.startswith("[timeout]")
     assert label_of(loop.status, loop.message) == "Other"
-    after = executed.case("test_hostile.py::test_after_the_loop")
+    after = executed.case("test_endless.py::test_after_the_loop")
     assert (after.status, after.message) == ("failed", "assert (1 + 1) == 3")
-    hostile = next(r for r in executed.results_by_file if r.test_file == "test_hostile.py")
-    assert hostile.timed_out and len(hostile.runs) == 2
+    endless = next(r for r in executed.results_by_file if r.test_file == "test_endless.py")
+    assert endless.timed_out and len(endless.runs) >= 2
 
 
 def test_a_memory_hog_hits_its_limit(executed: Executed) -> None:
