@@ -84,6 +84,15 @@ def test_unsafe_fix_needs_unsafe_fixes(tmp_path: Path) -> None:
     assert run(path).returncode == 0
 
 
+def test_a_close_name_that_is_another_word_is_an_unsafe_fix(tmp_path: Path) -> None:
+    path = tmp_path / "words.py"
+    path.write_text("class Plot:\n    def __init__(self):\n        self.state_font_size = 9\n\n\n"
+                    "print(Plot().title_font_size)\n")
+    [finding] = check_paths([path], NO_MYPY).findings
+    assert finding.fix is not None and not finding.fix.safe  # CPython suggests it; it is no typo
+    assert "'state_font_size'" in finding.message
+
+
 def test_crlf_and_non_ascii_columns(tmp_path: Path) -> None:
     path = tmp_path / "crlf.py"
     path.write_bytes("class Émile:\r\n    def __init__(self):\r\n        self.value = 1\r\n\r\n\r\n"

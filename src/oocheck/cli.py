@@ -290,6 +290,9 @@ def study(
     python: Annotated[Path | None, typer.Option("--python", help=(
         "With --execute: the interpreter that runs the tests (it needs pytest and the classes' "
         "packages; default: oocheck's own)."))] = None,
+    fixes: Annotated[bool, typer.Option("--fixes", help=(
+        "Apply the safe `check --fix` fixes to the generated classes in a temporary copy, check again, and "
+        "report how many predicted failures they remove, with examples (the split is only read)."))] = False,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -306,6 +309,8 @@ def study(
       oocheck study ../shared/realclasseval --predictions preds.jsonl --report study-report/
 
       oocheck study ../shared/realclasseval/functional_correctness_test_folder/csn/Qwen --execute --results runs/
+
+      oocheck study ../shared/realclasseval --split csn --fixes
     """
     from oocheck.study.command import execute_options, run_command  # paid only when the study runs
 
@@ -313,6 +318,12 @@ def study(
         _err("--results and --python apply to --execute only")
         raise typer.Exit(EXIT_USAGE)
     options = execute_options(timeout, results, python, jobs) if execute else None
+    if fixes:
+        from oocheck.study.command import progress_bar
+        from oocheck.study.fixes import fixes_command
+
+        with progress_bar(sys.stderr.isatty()) as hook:
+            raise typer.Exit(fixes_command(path, split, output_format, mypy, hook))
     raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
                                  mypy, options))
 

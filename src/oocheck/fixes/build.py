@@ -28,9 +28,28 @@ def close_matches(name: str, candidates: Iterable[str]) -> list[str]:
     return found
 
 
+def _swapped(name: str, intended: str) -> bool:
+    """Two adjacent letters swapped (`widht`/`width`)."""
+    if len(name) != len(intended):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(name, intended, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and name[diff[0]] == intended[diff[1]] \
+        and name[diff[1]] == intended[diff[0]]
+
+
+def is_typo(name: str, intended: str) -> bool:
+    """A slip of the keyboard, not another word: one edit (a missing, extra, wrong or differently cased
+    letter, or two adjacent letters swapped), or two edits in names of six letters or more
+    (`recieve`/`receive`). CPython's hint accepts far more (`title_font_size` for `state_font_size`),
+    which is a guess."""
+    budget = _MOVE_COST if min(len(name), len(intended)) < 6 else 2 * _MOVE_COST
+    return _swapped(name, intended) or levenshtein(name, intended, budget) <= budget
+
+
 def rename_fix(access: AttributeAccess, candidates: Iterable[str], confidence: Confidence) -> Fix | None:
     """Rename the read to the name CPython would suggest. Safe only when that name is the single close
-    match and the read fails whenever it runs (high confidence): then no other reading is plausible."""
+    match, the difference is a typo (`is_typo`), and the read fails whenever it runs (high confidence):
+    then no other reading is plausible."""
     names = list(candidates)
     suggestion = did_you_mean(access.attr, names)
     node = access.node
@@ -38,7 +57,7 @@ def rename_fix(access: AttributeAccess, candidates: Iterable[str], confidence: C
         return None
     module = access.scope.module
     single = close_matches(access.attr, names) == [suggestion]
-    safe = single and confidence is Confidence.HIGH
+    safe = single and confidence is Confidence.HIGH and is_typo(access.attr, suggestion)
     edit = RenameAttribute(module.path, node.end_lineno, node.end_col_offset, access.attr, suggestion)
     return Fix(f"rename '{access.attr}' to '{suggestion}'", safe, edit, module.digest)
 

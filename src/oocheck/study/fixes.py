@@ -1,0 +1,229 @@
+"""`oocheck study --fixes`: what the safe fixes would have saved on a split.
+
+The selected folders are copied into a temporary folder (the input is only read), checked, and every
+test predicted as in the study; the safe fixes of findings in the *generated classes* (never in their
+tests: the tests are the specification) are applied to the copy, which is checked again. A predicted
+failure the fixes remove is a test predicted to fail before and predicted to pass after.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from oocheck.diagnostics import Finding
+from oocheck.engine import CheckResult, check_paths
+from oocheck.fixes.apply import FileFix, plan_fixes
+from oocheck.study.outcomes import REPORT_SUFFIX, SplitData, TestOutcome, load_split
+from oocheck.study.predict import NO_FAILURE, Predictor
+from oocheck.study.runner import Progress, _config, _quiet
+
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class FixedClass:
+    """One generated class the fixes changed, and what that did to its tests' predictions."""
+
+    snippet: str  # relative to the package root
+    fixes: list[str]  # the fixes' descriptions, with the code of the finding they repair
+    diff: str
+    removed: list[str] = field(default_factory=list)  # ids of tests whose predicted failure is gone
+
+
+@dataclass
+class FixStudy:
+    """Before and after the safe fixes, on one split."""
+
+    split: str
+    classes: int = 0  # generated classes checked
+    fixed: list[FixedClass] = field(default_factory=list)
+    fixes_by_code: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+    unsafe_left: int = 0
+    findings_before: Counter[str] = field(default_factory=Counter)  # by code, in the generated classes
+    findings_after: Counter[str] = field(default_factory=Counter)
+    predicted_before: Counter[str] = field(default_factory=Counter)  # test cases by predicted exception
+    predicted_after: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)  # predicted failures gone, by exception
+    removed_recorded: Counter[str] = field(default_factory=Counter)  # of those, recorded failing so
+    added: Counter[str] = field(default_factory=Counter)  # predicted failures that appear after the fixes
+    execution: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "split": self.split, "classes": self.classes, "fixed_classes": len(self.fixed),
+            "fixes_by_code": dict(self.fixes_by_code), "unsafe_fixes_left_out": self.unsafe_left,
+            "skipped": self.skipped,
+            "findings_in_generated_classes": {"before": dict(self.findings_before),
+                                              "after": dict(self.findings_after)},
+            "tests_predicted_to_fail": {"before": dict(self.predicted_before), "after": dict(self.predicted_after)},
+            "predicted_failures_removed": dict(self.removed),
+            "removed_that_were_recorded_failing": dict(self.removed_recorded),
+            "predicted_failures_added": dict(self.added),
+            "execution": self.execution,
+            "examples": [vars(example) for example in self.fixed[:MAX_EXAMPLES]],
+        }
+
+
+def is_generated_class(path: Path) -> bool:
+    """A class file of the split, not one of its tests (`test_snippet_N.py` tests `snippet_N.py`)."""
+    return path.suffix == ".py" and not path.name.startswith("test_")
+
+
+def _copy_selection(data: SplitData, into: Path) -> dict[Path, Path]:
+    """Copy each checked folder below `into` (reports left out); the copy of each, by original."""
+    copies = {}
+    for folder in data.check_paths:
+        target = into / folder.relative_to(data.root)
+        shutil.copytree(folder, target, ignore=shutil.ignore_patterns(f"*{REPORT_SUFFIX}", "__pycache__", "*.csv"))
+        copies[folder] = target
+    return copies
+
+
+def _moved(outcome: TestOutcome, copies: dict[Path, Path]) -> TestOutcome:
+    for original, copy in copies.items():
+        if outcome.test_file.is_relative_to(original):
+            return replace(outcome, test_file=copy / outcome.test_file.relative_to(original))
+    return outcome
+
+
+def _predict(result: CheckResult, outcomes: list[TestOutcome]) -> dict[str, str | None]:
+    """Each test case's predicted exception (None: predicted to pass), by id."""
+    predictor = Predictor(result)
+    tests = predictor.tests()
+    predicted = {}
+    for outcome in outcomes:
+        test = tests.get((str(outcome.test_file), outcome.test_name))
+        predicted[outcome.id] = (predictor.predict(test) if test is not None else NO_FAILURE).exception
+    return predicted
+
+
+def _generated_findings(findings: list[Finding]) -> Counter[str]:
+    return Counter(f.code for f in findings if is_generated_class(Path(f.path)))
+
+
+def _fixed_class(file: FileFix, copy_root: Path, by_fix: dict[int, str]) -> FixedClass:
+    relative = file.path.relative_to(copy_root).as_posix()
+    descriptions = [f"{by_fix.get(id(fix), '?')}: {fix.description}" for fix in file.applied]
+    return FixedClass(relative, descriptions, file.diff())
+
+
+def study_fixes(path: Path, split: str | None = None, progress: Progress = _quiet, mypy: bool = False,
+                run_tests: Callable[[dict[Path, list[Path]], str], dict[str, Any]] | None = None) -> FixStudy:
+    """Apply the safe fixes to a temporary copy of the split's generated classes and compare.
+
+    `run_tests(folders, stage)`, when given, executes the tests of the fixed classes (folders: code
+    folder -> test files) before (`stage` "before") and after ("after") the fixes, and returns what
+    it measured; its results go into `FixStudy.execution`.
+    """
+    data = load_split(path, split)
+    study = FixStudy(split=data.split)
+    with tempfile.TemporaryDirectory(prefix="oocheck-fixes-") as tmp:
+        copy_root = Path(tmp).resolve()
+        copies = _copy_selection(data, copy_root)
+        outcomes = [_moved(o, copies) for o in data.outcomes]
+        done = progress("checking the generated classes", None)
+        config = _config(mypy)
+        before = check_paths(list(copies.values()), config)
+        done(1)
+        study.classes = sum(1 for folder in copies.values() for p in folder.rglob("*.py") if is_generated_class(p))
+        predicted_before = _predict(before, outcomes)
+        fixable = [f for f in before.findings if f.fix is not None and is_generated_class(f.fix.path)]
+        plan = plan_fixes(fixable)
+        study.skipped, study.unsafe_left = plan.skipped, plan.unsafe_left
+        by_fix = {id(f.fix): f.code for f in fixable}
+        tests_of = _tests_of_fixed(plan.files)
+        if run_tests is not None and tests_of:
+            before_run = run_tests(tests_of, "before")
+        plan.write()
+        done = progress("checking again after the fixes", None)
+        after = check_paths(list(copies.values()), config)
+        done(1)
+        predicted_after = _predict(after, outcomes)
+        if run_tests is not None and tests_of:
+            study.execution = {"before": before_run, "after": run_tests(tests_of, "after")}
+        recorded = {o.id: o.label for o in outcomes}
+        fixed = {file.path: _fixed_class(file, copy_root, by_fix) for file in plan.files}
+        for outcome in outcomes:
+            old, new = predicted_before[outcome.id], predicted_after[outcome.id]
+            if old:
+                study.predicted_before[old] += 1
+            if new:
+                study.predicted_after[new] += 1
+            if old and not new:
+                study.removed[old] += 1
+                if recorded[outcome.id] == old:
+                    study.removed_recorded[old] += 1
+                sample = fixed.get(outcome.test_file.with_name(outcome.test_file.name.removeprefix("test_")))
+                if sample is not None:
+                    sample.removed.append(outcome.id)
+            elif new and not old:
+                study.added[new] += 1
+        study.fixed = sorted(fixed.values(), key=lambda c: (-len(c.removed), c.snippet))
+        study.fixes_by_code = Counter(by_fix[id(fix)] for file in plan.files for fix in file.applied)
+        study.findings_before = _generated_findings(before.findings)
+        study.findings_after = _generated_findings(after.findings)
+    return study
+
+
+def _tests_of_fixed(files: list[FileFix]) -> dict[Path, list[Path]]:
+    """The test file of each fixed class (`snippet_N.py` -> `test_snippet_N.py`), by code folder."""
+    folders: dict[Path, list[Path]] = {}
+    for file in files:
+        test = file.path.with_name(f"test_{file.path.name}")
+        if test.is_file():
+            folders.setdefault(file.path.parent, []).append(test)
+    return folders
+
+
+def render_fix_study(study: FixStudy) -> str:
+    """The text report: the figures, then a few fixed classes with their diffs."""
+    def counts(counter: Counter[str]) -> str:
+        return ", ".join(f"{n} {name}" for name, n in counter.most_common()) or "none"
+
+    lines = [
+        f"Safe fixes on split {study.split}: {len(study.fixed)} of {study.classes} generated classes changed "
+        f"({sum(study.fixes_by_code.values())} fixes: {counts(study.fixes_by_code)}; "
+        f"{study.unsafe_left} unsafe fixes left out).",
+        f"Findings in the generated classes: {sum(study.findings_before.values())} before, "
+        f"{sum(study.findings_after.values())} after.",
+        f"Test cases predicted to fail: {counts(study.predicted_before)} before; "
+        f"{counts(study.predicted_after)} after.",
+        f"Predicted failures the fixes remove: {counts(study.removed)} "
+        f"(recorded as failing with that exception: {counts(study.removed_recorded)}); "
+        f"predicted failures added: {counts(study.added)}.",
+    ]
+    if study.execution is not None:
+        lines.append(f"Executed tests of the fixed classes: {study.execution}")
+    lines.extend(f"warning: {line}" for line in study.skipped)
+    for example in study.fixed[:MAX_EXAMPLES]:
+        lines.append("")
+        lines.append(f"{example.snippet}: {'; '.join(example.fixes)}; "
+                     f"{len(example.removed)} predicted failures removed")
+        lines.append(example.diff.rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def fixes_command(path: Path, split: str | None, output_format: str, mypy: bool, progress: Progress = _quiet) -> int:
+    """`oocheck study --fixes`: print the fix study as text or json; the exit code."""
+    import json
+    import sys
+
+    from oocheck.study.outcomes import StudyError
+
+    try:
+        study = study_fixes(path, split, progress, mypy)
+    except StudyError as exc:
+        sys.stderr.write(f"oocheck: {exc}\n")
+        return 2
+    if output_format == "json":
+        sys.stdout.write(json.dumps(study.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_fix_study(study))
+    return 0
