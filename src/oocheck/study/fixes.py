@@ -36,6 +36,42 @@ class FixedClass:
     removed: list[str] = field(default_factory=list)  # ids of tests whose predicted failure is gone
 
 
+# A test run: each test case of the given test files (by code folder) -> (status, message).
+RunTests = Callable[[dict[Path, list[Path]]], dict[str, tuple[str, str]]]
+FAILED = {"failed", "error"}
+
+
+@dataclass
+class ExecutionDelta:
+    """The tests of the fixed classes, run before and after the fixes."""
+
+    cases: int = 0
+    failing_before: int = 0
+    failing_after: int = 0
+    now_pass: list[tuple[str, str]] = field(default_factory=list)  # (test, its failure before the fixes)
+    now_fail: list[tuple[str, str]] = field(default_factory=list)  # (test, its failure after the fixes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cases": self.cases, "failing_before": self.failing_before, "failing_after": self.failing_after,
+                "failing_tests_that_now_pass": len(self.now_pass), "passing_tests_that_now_fail": len(self.now_fail),
+                "now_pass": [{"test": t, "before": m} for t, m in self.now_pass[:MAX_EXAMPLES * 4]],
+                "now_fail": [{"test": t, "after": m} for t, m in self.now_fail[:MAX_EXAMPLES * 4]]}
+
+
+def compare_runs(before: dict[str, tuple[str, str]], after: dict[str, tuple[str, str]]) -> ExecutionDelta:
+    delta = ExecutionDelta()
+    for case in sorted(before.keys() & after.keys()):
+        (old, old_message), (new, new_message) = before[case], after[case]
+        delta.cases += 1
+        delta.failing_before += old in FAILED
+        delta.failing_after += new in FAILED
+        if old in FAILED and new == "passed":
+            delta.now_pass.append((case, old_message.splitlines()[0] if old_message else old))
+        elif old == "passed" and new in FAILED:
+            delta.now_fail.append((case, new_message.splitlines()[0] if new_message else new))
+    return delta
+
+
 @dataclass
 class FixStudy:
     """Before and after the safe fixes, on one split."""
@@ -53,7 +89,7 @@ class FixStudy:
     removed: Counter[str] = field(default_factory=Counter)  # predicted failures gone, by exception
     removed_recorded: Counter[str] = field(default_factory=Counter)  # of those, recorded failing so
     added: Counter[str] = field(default_factory=Counter)  # predicted failures that appear after the fixes
-    execution: dict[str, Any] | None = None
+    execution: ExecutionDelta | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,7 +102,7 @@ class FixStudy:
             "predicted_failures_removed": dict(self.removed),
             "removed_that_were_recorded_failing": dict(self.removed_recorded),
             "predicted_failures_added": dict(self.added),
-            "execution": self.execution,
+            "execution": self.execution.to_dict() if self.execution is not None else None,
             "examples": [vars(example) for example in self.fixed[:MAX_EXAMPLES]],
         }
 
@@ -115,12 +151,11 @@ def _fixed_class(file: FileFix, copy_root: Path, by_fix: dict[int, str]) -> Fixe
 
 
 def study_fixes(path: Path, split: str | None = None, progress: Progress = _quiet, mypy: bool = False,
-                run_tests: Callable[[dict[Path, list[Path]], str], dict[str, Any]] | None = None) -> FixStudy:
+                run_tests: RunTests | None = None) -> FixStudy:
     """Apply the safe fixes to a temporary copy of the split's generated classes and compare.
 
-    `run_tests(folders, stage)`, when given, executes the tests of the fixed classes (folders: code
-    folder -> test files) before (`stage` "before") and after ("after") the fixes, and returns what
-    it measured; its results go into `FixStudy.execution`.
+    `run_tests`, when given, executes the tests of the fixed classes (code folder -> test files)
+    before and after the fixes; `FixStudy.execution` compares the two runs.
     """
     data = load_split(path, split)
     study = FixStudy(split=data.split)
@@ -139,15 +174,14 @@ def study_fixes(path: Path, split: str | None = None, progress: Progress = _quie
         study.skipped, study.unsafe_left = plan.skipped, plan.unsafe_left
         by_fix = {id(f.fix): f.code for f in fixable}
         tests_of = _tests_of_fixed(plan.files)
-        if run_tests is not None and tests_of:
-            before_run = run_tests(tests_of, "before")
+        before_run = run_tests(tests_of) if run_tests is not None and tests_of else {}
         plan.write()
         done = progress("checking again after the fixes", None)
         after = check_paths(list(copies.values()), config)
         done(1)
         predicted_after = _predict(after, outcomes)
-        if run_tests is not None and tests_of:
-            study.execution = {"before": before_run, "after": run_tests(tests_of, "after")}
+        if run_tests is not None:
+            study.execution = compare_runs(before_run, run_tests(tests_of) if tests_of else {})
         recorded = {o.id: o.label for o in outcomes}
         fixed = {file.path: _fixed_class(file, copy_root, by_fix) for file in plan.files}
         for outcome in outcomes:
@@ -199,8 +233,13 @@ def render_fix_study(study: FixStudy) -> str:
         f"(recorded as failing with that exception: {counts(study.removed_recorded)}); "
         f"predicted failures added: {counts(study.added)}.",
     ]
-    if study.execution is not None:
-        lines.append(f"Executed tests of the fixed classes: {study.execution}")
+    run = study.execution
+    if run is not None:
+        lines.append(f"Tests of the fixed classes, executed before and after: {run.cases} test cases, "
+                     f"{run.failing_before} failing before, {run.failing_after} after; "
+                     f"{len(run.now_pass)} failing tests now pass, {len(run.now_fail)} passing tests now fail.")
+        lines.extend(f"  now passes: {test} (was: {message})" for test, message in run.now_pass[:MAX_EXAMPLES])
+        lines.extend(f"  now FAILS: {test} ({message})" for test, message in run.now_fail[:MAX_EXAMPLES])
     lines.extend(f"warning: {line}" for line in study.skipped)
     for example in study.fixed[:MAX_EXAMPLES]:
         lines.append("")
