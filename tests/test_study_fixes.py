@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from oocheck.cli import app
-from oocheck.study.fixes import study_fixes
+from oocheck.study.executed import ExecuteOptions
+from oocheck.study.fixes import executing, study_fixes
 
 SNIPPET = '''\
 class Box:
@@ -97,36 +96,9 @@ def test_cli_json(tmp_path: Path) -> None:
     assert data["examples"][0]["fixes"] == ["OO101: rename 'widht' to 'width'"]
 
 
-RUNNER = '''\
-import importlib, json, sys
-sys.path.insert(0, sys.argv[1])
-module = importlib.import_module(sys.argv[2])
-results = {}
-for name in sorted(n for n in dir(module) if n.startswith("test_")):
-    try:
-        getattr(module, name)()
-        results[name] = ["passed", ""]
-    except Exception as exc:
-        results[name] = ["failed", f"{type(exc).__name__}: {exc}"]
-print(json.dumps(results))
-'''
-
-
-def run_plainly(folders: dict[Path, list[Path]]) -> dict[str, tuple[str, str]]:
-    """A stand-in for `study --execute`: each test function called once, in a fresh interpreter."""
-    cases: dict[str, tuple[str, str]] = {}
-    for folder, tests in folders.items():
-        for test in tests:
-            out = subprocess.run([sys.executable, "-c", RUNNER, str(folder), test.stem], capture_output=True,
-                                 text=True, timeout=20, check=True).stdout
-            cases.update({f"{test.name}::{name}": (status, message)
-                          for name, (status, message) in json.loads(out).items()})
-    return cases
-
-
-def test_executed_tests_before_and_after(tmp_path: Path) -> None:
-    study = study_fixes(make_split(tmp_path / "pkg"), "toy", run_tests=run_plainly)
+def test_executed_with_the_contained_runner_of_study_execute(tmp_path: Path) -> None:
+    study = study_fixes(make_split(tmp_path / "pkg"), "toy", run_tests=executing(ExecuteOptions()))
     run = study.execution
-    assert run is not None and run.cases == 3 and run.failing_before == 3 and run.failing_after == 2
-    assert run.now_pass == [("test_snippet_1.py::test_case_0",
-                             "AttributeError: 'Box' object has no attribute 'widht'")] and run.now_fail == []
+    assert run is not None and (run.cases, run.failing_before, run.failing_after) == (3, 3, 2)
+    [(test, before)] = run.now_pass
+    assert test == "m1/full_docstr/test_snippet_1.py::test_case_0" and before.startswith("AttributeError")

@@ -292,7 +292,8 @@ def study(
         "packages; default: oocheck's own)."))] = None,
     fixes: Annotated[bool, typer.Option("--fixes", help=(
         "Apply the safe `check --fix` fixes to the generated classes in a temporary copy, check again, and "
-        "report how many predicted failures they remove, with examples (the split is only read)."))] = False,
+        "report how many predicted failures they remove, with examples (the split is only read). With "
+        "--execute, the tests of the fixed classes also run before and after the fixes."))] = False,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -323,7 +324,7 @@ def study(
         from oocheck.study.fixes import fixes_command
 
         with progress_bar(sys.stderr.isatty()) as hook:
-            raise typer.Exit(fixes_command(path, split, output_format, mypy, hook))
+            raise typer.Exit(fixes_command(path, split, output_format, mypy, hook, options))
     raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
                                  mypy, options))
 

@@ -19,6 +19,7 @@ from typing import Any
 from oocheck.diagnostics import Finding
 from oocheck.engine import CheckResult, check_paths
 from oocheck.fixes.apply import FileFix, plan_fixes
+from oocheck.study.executed import ExecuteOptions
 from oocheck.study.outcomes import REPORT_SUFFIX, SplitData, TestOutcome, load_split
 from oocheck.study.predict import NO_FAILURE, Predictor
 from oocheck.study.runner import Progress, _config, _quiet
@@ -174,14 +175,20 @@ def study_fixes(path: Path, split: str | None = None, progress: Progress = _quie
         study.skipped, study.unsafe_left = plan.skipped, plan.unsafe_left
         by_fix = {id(f.fix): f.code for f in fixable}
         tests_of = _tests_of_fixed(plan.files)
-        before_run = run_tests(tests_of) if run_tests is not None and tests_of else {}
+        before_run: dict[str, tuple[str, str]] = {}
+        if run_tests is not None and tests_of:
+            done = progress(f"running the tests of {len(plan.files)} fixed classes", None)
+            before_run = run_tests(tests_of)
+            done(1)
         plan.write()
         done = progress("checking again after the fixes", None)
         after = check_paths(list(copies.values()), config)
         done(1)
         predicted_after = _predict(after, outcomes)
         if run_tests is not None:
+            done = progress("running them again after the fixes", None)
             study.execution = compare_runs(before_run, run_tests(tests_of) if tests_of else {})
+            done(1)
         recorded = {o.id: o.label for o in outcomes}
         fixed = {file.path: _fixed_class(file, copy_root, by_fix) for file in plan.files}
         for outcome in outcomes:
@@ -249,15 +256,32 @@ def render_fix_study(study: FixStudy) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fixes_command(path: Path, split: str | None, output_format: str, mypy: bool, progress: Progress = _quiet) -> int:
-    """`oocheck study --fixes`: print the fix study as text or json; the exit code."""
+def executing(options: ExecuteOptions) -> RunTests:
+    """Run tests with `study --execute`'s contained runner. Its results folder is not used: the same
+    test file runs twice, against the class before and after the fixes, and must not be resumed."""
+    from oocheck.study.execute import execute_files
+
+    def run(folders: dict[Path, list[Path]]) -> dict[str, tuple[str, str]]:
+        cases = {}
+        for folder, tests in folders.items():
+            for result in execute_files(folder, tests, options.limits, python=options.python, jobs=options.jobs):
+                for case in result.cases:
+                    cases[f"{folder.parent.name}/{folder.name}/{case.id}"] = (case.status, case.message)
+        return cases
+
+    return run
+
+
+def fixes_command(path: Path, split: str | None, output_format: str, mypy: bool, progress: Progress = _quiet,
+                  execute: ExecuteOptions | None = None) -> int:
+    """`oocheck study --fixes [--execute]`: print the fix study as text or json; the exit code."""
     import json
     import sys
 
     from oocheck.study.outcomes import StudyError
 
     try:
-        study = study_fixes(path, split, progress, mypy)
+        study = study_fixes(path, split, progress, mypy, executing(execute) if execute is not None else None)
     except StudyError as exc:
         sys.stderr.write(f"oocheck: {exc}\n")
         return 2
