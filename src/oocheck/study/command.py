@@ -88,7 +88,8 @@ def _execution_note(summary: ExecutionSummary) -> str:
     note = f"executed {summary.test_files} test files ({summary.resumed} from earlier results, {stopped})"
     if summary.compared:
         note += (f"; executed and recorded outcomes agree on {100 * summary.agreement:.1f}% of "
-                 f"{summary.compared} test cases")
+                 f"{summary.compared} test cases ({100 * summary.agreement_imported:.1f}% of the "
+                 f"{summary.compared_imported} whose test file could be imported here)")
     return note
 
 

@@ -40,7 +40,15 @@ from pathlib import Path
 from typing import Any
 
 from oocheck.study import pytest_record
-from oocheck.study.sandbox import DEFAULT_LIMITS, ContainedRun, Limits, clean_environment, run_contained
+from oocheck.study.sandbox import (
+    DEFAULT_LIMITS,
+    ContainedRun,
+    Limits,
+    allow_runs,
+    clean_environment,
+    run_contained,
+    stop_all,
+)
 
 PLUGIN_MODULE = "_oocheck_record"
 STORE_VERSION = 1
@@ -416,9 +424,14 @@ def execute_files(repo_dir: Path, test_files: Sequence[Path], limits: Limits = D
             slots[index] = result
             if on_done:
                 on_done(result)
-    finally:
-        # Interrupted: files not started are dropped; the ones running finish and are stored.
+    except BaseException:
+        # Interrupted: the files running are stopped and not stored (they run again on resume);
+        # every file stored so far stays.
+        stop_all()
         pool.shutdown(wait=True, cancel_futures=True)
+        allow_runs()
+        raise
+    pool.shutdown()
     return [slot for slot in slots if slot is not None]
 
 

@@ -53,16 +53,24 @@ class ExecutionSummary:
     compared: int = 0  # test cases with an executed and a recorded label (no xfail marker)
     agreed: int = 0
     disagreements: Counter[tuple[str, str]] = field(default_factory=Counter)  # (recorded, executed)
+    # The same, for test files that could be imported here (a missing package is this machine's doing).
+    compared_imported: int = 0
+    agreed_imported: int = 0
 
     @property
     def agreement(self) -> float:
         return self.agreed / self.compared if self.compared else 0.0
 
+    @property
+    def agreement_imported(self) -> float:
+        return self.agreed_imported / self.compared_imported if self.compared_imported else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         return {"test_files": self.test_files, "resumed": self.resumed, "timed_out": self.timed_out,
                 "crashed": self.crashed, "not_run": self.not_run, "problems": self.problems,
                 "compared_with_recorded": self.compared, "agreed_with_recorded": self.agreed,
-                "agreement": self.agreement,
+                "agreement": self.agreement, "compared_where_imported": self.compared_imported,
+                "agreed_where_imported": self.agreed_imported, "agreement_where_imported": self.agreement_imported,
                 "disagreements": [{"recorded": r, "executed": e, "tests": n}
                                   for (r, e), n in self.disagreements.most_common(20)]}
 
@@ -97,6 +105,7 @@ def execute_split(data: SplitData, options: ExecuteOptions,
         step(len(finished))
 
     outcomes: list[TestOutcome] = []
+    imported: set[str] = set()  # ids of cases whose test file was imported
     xfail = 0
     for folder, files in folders.items():
         results = execute_files(folder, files, options.limits, id_root=data.root, results=options.results,
@@ -115,14 +124,18 @@ def execute_split(data: SplitData, options: ExecuteOptions,
                     xfail += 1
                 elif "::" in case.id:
                     outcomes.append(outcome_of_row(case.row(), data.root, model, docstr))
+                    if case.when != "collect":
+                        imported.add(case.id)
     recorded = {o.id: o.label for o in data.outcomes}
     for outcome in outcomes:
         label = recorded.get(outcome.id)
         if label is not None:
             summary.compared += 1
-            if label == outcome.label:
-                summary.agreed += 1
-            else:
+            summary.agreed += label == outcome.label
+            if outcome.id in imported:
+                summary.compared_imported += 1
+                summary.agreed_imported += label == outcome.label
+            if label != outcome.label:
                 summary.disagreements[(label, outcome.label)] += 1
     executed = SplitData(root=data.root, split=data.split, outcomes=outcomes, check_paths=data.check_paths,
                          human=data.human, xfail_rows=xfail)

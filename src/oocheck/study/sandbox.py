@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -36,6 +37,27 @@ FIXED_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREA
 PIDS_CGROUP_V1 = Path("/sys/fs/cgroup/pids")
 _names = itertools.count()
 MB = 1024 * 1024
+# Runs in progress (on the executor's threads), so that an interrupt can stop them all at once.
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+class Interrupted(Exception):
+    """The run was stopped by `stop_all` (the user interrupted the study): it has no outcome."""
+
+
+def stop_all() -> None:
+    """Kill every contained run in progress; runs that start from now on raise `Interrupted` until
+    `allow_runs` is called."""
+    _stopping.set()
+    with _running_lock:
+        for process in _running:
+            _kill_group(process.pid)
+
+
+def allow_runs() -> None:
+    _stopping.clear()
 
 
 @dataclass(frozen=True)
@@ -160,8 +182,13 @@ def run_contained(command: Sequence[str], cwd: Path, env: Mapping[str, str], lim
     started = time.perf_counter()
     timed_out = False
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=err, start_new_session=True, close_fds=True)
+        with _running_lock:
+            if _stopping.is_set():
+                cgroup.kill_all()
+                raise Interrupted
+            process = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=out,
+                                       stderr=err, start_new_session=True, close_fds=True)
+            _running.add(process)
         try:
             try:
                 process.wait(timeout=limits.timeout)
@@ -172,5 +199,9 @@ def run_contained(command: Sequence[str], cwd: Path, env: Mapping[str, str], lim
             _kill_group(process.pid)
             cgroup.kill_all()
             process.wait()
+            with _running_lock:
+                _running.discard(process)
+    if _stopping.is_set():
+        raise Interrupted
     return ContainedRun(returncode=process.returncode, timed_out=timed_out,
                         seconds=time.perf_counter() - started, process_limit=process_limit)
