@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from oocheck.cli import app
 from oocheck.study.execute import ExecutedCase, FileResult, ResultStore, execute_files, written_tests
 from oocheck.study.outcomes import label_of
-from oocheck.study.sandbox import Limits
+from oocheck.study.sandbox import PIDS_CGROUP_V1, Limits
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "study" / "execute"
 # The time-out leaves pytest room to start on a loaded machine; the endless loop only sleeps.
@@ -175,6 +175,8 @@ def test_a_fork_bomb_is_kept_under_its_limit(executed: Executed) -> None:
     assert bomb.status == "failed" and bomb.message.startswith("RuntimeError: fork refused after "), bomb.message
     children = int(bomb.message.split()[-2])
     assert 0 < children <= LIMITS.max_processes
+    # Every process of every run was killed: their pids cgroups (root) are gone.
+    assert not list(PIDS_CGROUP_V1.glob(f"oocheck-{os.getpid()}-*"))
 
 
 def test_nothing_is_written_into_the_input(executed: Executed) -> None:
@@ -248,6 +250,8 @@ def test_study_execute_on_a_realclasseval_layout(tmp_path: Path) -> None:
         writer.writerow([f"{rel}::test_type_error", "m", "test_type_error", rel, "", "", "failed",
                          "AttributeError: recorded elsewhere", "0"])
     before = _snapshot(tmp_path)
+    inside = CliRunner().invoke(app, ["study", str(tmp_path), "--execute", "--results", str(tmp_path / "runs")])
+    assert inside.exit_code == 2 and "never writes into its input" in inside.output
     results = tmp_path.parent / f"{tmp_path.name}-results"
     result = CliRunner().invoke(app, ["study", str(tmp_path), "--execute", "--results", str(results),
                                       "--timeout", "30", "--format", "json"])

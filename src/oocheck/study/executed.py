@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from oocheck.study.execute import NOT_RUN, FileResult, execute_files
-from oocheck.study.outcomes import REPORT_SUFFIX, TEST_FOLDER, SplitData, TestOutcome, outcome_of_row
+from oocheck.study.outcomes import REPORT_SUFFIX, TEST_FOLDER, SplitData, StudyError, TestOutcome, outcome_of_row
 from oocheck.study.sandbox import DEFAULT_LIMITS, Limits
 
 # The shape of runner.Progress (runner imports this module): a stage's name and size, and a
@@ -95,6 +95,11 @@ def _model_and_docstr(data: SplitData, folder: Path) -> tuple[str, str]:
 def execute_split(data: SplitData, options: ExecuteOptions,
                   progress: Progress = quiet) -> tuple[SplitData, ExecutionSummary]:
     """Run the selection's tests; return the split with executed outcomes, and the summary."""
+    if options.results is not None:
+        target = options.results.resolve()
+        if target == data.root or data.root in target.parents:
+            raise StudyError(f"--results {options.results}: inside the data being studied "
+                             f"({data.root}); oocheck never writes into its input, choose a folder outside it")
     folders = test_folders(data)
     summary = ExecutionSummary(test_files=sum(len(files) for files in folders.values()))
     step = progress(f"running {summary.test_files} test files", summary.test_files)

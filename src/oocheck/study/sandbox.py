@@ -115,6 +115,7 @@ class _PidsCgroup:
         self.path: Path | None = None
         if os.geteuid() != 0 or not (PIDS_CGROUP_V1 / "cgroup.procs").exists():
             return
+        _remove_stale_groups()
         path = PIDS_CGROUP_V1 / f"oocheck-{os.getpid()}-{next(_names)}"
         try:
             path.mkdir()
@@ -142,12 +143,29 @@ class _PidsCgroup:
             for pid in pids:
                 _kill(pid)
             time.sleep(0.02)
-        self._remove(self.path)
+        # Killed children whose parent died are reaped by init a moment later; until then the
+        # group is busy.
+        for _ in range(100):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.02)
 
     @staticmethod
     def _remove(path: Path) -> None:
         with contextlib.suppress(OSError):
             path.rmdir()
+
+
+def _remove_stale_groups() -> None:
+    """Groups left by an oocheck that was killed (its pid is gone): empty by now, so removable."""
+    for group in PIDS_CGROUP_V1.glob("oocheck-*-*"):
+        owner = group.name.split("-")[1]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            _PidsCgroup._remove(group)
 
 
 def _kill(pid: int) -> None:
@@ -197,8 +215,8 @@ def run_contained(command: Sequence[str], cwd: Path, env: Mapping[str, str], lim
         finally:
             # Children a test forked may outlive pytest: the whole group goes, time-out or not.
             _kill_group(process.pid)
+            process.wait()  # reaped first: a zombie still holds its place in the cgroup
             cgroup.kill_all()
-            process.wait()
             with _running_lock:
                 _running.discard(process)
     if _stopping.is_set():
