@@ -12,7 +12,8 @@ What pytest alone would not record:
 
 - a test file that cannot be imported (a missing third-party module): every test function written
   in it is `failed`, with the import's exception as the message (`ModuleNotFoundError: No module
-  named 'x'`), `when` = "collect";
+  named 'x'`), `when` = "collect", and the markers its decorators name (`@pytest.mark.xfail`), so
+  that an xfail test is still left out;
 - a test that runs past the time-out or kills its process (memory, CPU, a signal): that test is
   `failed` with a message starting `[timeout]` or `[crashed]` (the paper's `Other`), and the file
   runs again without the tests already done, up to `max_restarts` times; tests never reached are
@@ -20,7 +21,8 @@ What pytest alone would not record:
 
 With `results`, each test file's cases are stored as `<results>/<test file>.json`, written whole
 (temporary file, fsync, `os.replace`), as soon as the file is done. A stored file whose test file is
-unchanged (same SHA-256) is not run again: an interrupted run resumes where it stopped.
+unchanged (same SHA-256) is not run again: an interrupted run resumes where it stopped. An
+interrupt (Ctrl-C) kills the files running; they are not stored and run again on resume.
 """
 
 from __future__ import annotations
