@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from oocheck import __version__
+from oocheck import __version__, editor
 from oocheck.baseline import BaselineError, apply_baseline, write_baseline
 from oocheck.catalog import catalog
 from oocheck.config import Config, ConfigError, load_config
@@ -61,6 +61,7 @@ def _check_codes(config: Config) -> None:
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: the current folder).")] = None,
     output_format: Annotated[str | None, typer.Option("--format", help=(
         "text (for people; colour off with NO_COLOR or when piped), json, jsonl (one finding per line), "
@@ -91,6 +92,13 @@ def check(
         "not by line), to adopt oocheck on existing code; `baseline = \"FILE\"` in [tool.oocheck] too."))] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help=(
         "Record every current finding in the --baseline FILE and exit 0."))] = False,
+    stdin_filename: Annotated[Path | None, typer.Option("--stdin-filename", metavar="PATH", help=(
+        "Read the code of PATH from stdin (an editor's unsaved buffer) and report the findings in it, "
+        "checked with the rest of the repo (PATHS, default: the project folder) as it is on disk. The mypy "
+        "bridge is left out (it reads files from disk)."))] = None,
+    watch: Annotated[bool, typer.Option("--watch", help=(
+        "Check again whenever a Python file or pyproject.toml under PATHS changes; Ctrl-C stops. Needs "
+        "the watchfiles package: pip install 'oocheck[watch]'."))] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help=(
         "Print how many findings each code has instead of the findings (json with --format json)."))] = False,
 ) -> None:
@@ -115,9 +123,17 @@ def check(
     if output_format not in FORMATS:
         _err(f"unknown --format {output_format!r} (choose from {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_USAGE)
+    if stdin_filename is not None and (watch or fix or diff):
+        _err("--stdin-filename reports on a buffer: it does not go with --watch, --fix or --diff")
+        raise typer.Exit(EXIT_USAGE)
+    if watch:
+        again = {**ctx.params, "watch": False}
+        raise typer.Exit(editor.watch(paths or [Path.cwd()], lambda: _exit_code(lambda: check(ctx, **again))))
     targets = paths or [Path.cwd()]
     try:
-        config = load_config(targets[0])
+        config = load_config(stdin_filename if stdin_filename is not None and not paths else targets[0])
+        if stdin_filename is not None and not paths:  # the repo the buffer belongs to
+            targets = [config.source.parent if config.source is not None else Path.cwd()]
         config = config.with_options(
             select=_split_codes(select),
             ignore=_split_codes(ignore),
@@ -139,10 +155,14 @@ def check(
         baseline = baseline or config.baseline
         if update_baseline and baseline is None:
             raise ConfigError("--update-baseline needs --baseline FILE (or `baseline` in [tool.oocheck])")
-        result = check_paths(existing, config)
+        overrides = {stdin_filename: editor.read_buffer()} if stdin_filename is not None else None
+        result = check_paths(existing, config, overrides=overrides)
         context = ReportContext(sources=result.sources,
                                 rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
         findings = result.findings
+        if stdin_filename is not None:
+            findings = editor.findings_of(findings, stdin_filename)
+            result.files = 1
         if baseline is not None and update_baseline:
             write_baseline(findings, baseline, context.symbols)
             _err(f"recorded {len(findings)} finding{'s' if len(findings) != 1 else ''} in {baseline}")
@@ -176,6 +196,14 @@ def check(
     if missing:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _exit_code(run: Callable[[], None]) -> int:
+    try:
+        run()
+    except typer.Exit as done:
+        return done.exit_code
+    return EXIT_CLEAN
 
 
 @app.command()

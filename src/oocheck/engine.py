@@ -10,11 +10,11 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from oocheck import mypy_bridge
-from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.index import RepoIndex, display_path
 from oocheck.catalog import UNREADABLE_CODE, UNUSED_SUPPRESSION_CODE
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence, Finding
-from oocheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
+from oocheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover, module_name_for
 from oocheck.environment import RUNNING_INTERPRETER, TargetEnvironment, choose_interpreter, find_environment
 from oocheck.registry import load_rules
 from oocheck.rule import CheckContext, Rule
@@ -85,7 +85,8 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     partial = any(path.is_file() for path in paths)
     project = _project_folder(paths, config)
     mypy = None
-    if config.mypy and any(config.wants(code) for code in mypy_bridge.all_mappings()):
+    # mypy reads files from disk, not the editor's buffer: its lines would not match the buffer's.
+    if config.mypy and not buffers and any(config.wants(code) for code in mypy_bridge.all_mappings()):
         # Installed packages' types only from an environment that was found, not guessed (OO301 alike).
         python, how, _ = choose_interpreter(config.python, project)
         chosen = python if how != RUNNING_INTERPRETER else None
@@ -99,17 +100,22 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
 
 
 def _buffers(files: list[SourceFile], overrides: dict[Path, str]) -> dict[Path, str]:
-    """The overrides keyed by the discovered path of the file each one replaces."""
-    by_resolved = {path.resolve(): text for path, text in overrides.items()}
-    return {f.path: by_resolved[f.path.resolve()] for f in files if f.path.resolve() in by_resolved}
+    """The overrides keyed by the discovered path of the file each one replaces. A buffer with no file
+    on disk (not saved yet) joins `files`, as its module name."""
+    by_resolved = {path.resolve(): (path, text) for path, text in overrides.items()}
+    buffers = {f.path: by_resolved.pop(f.path.resolve())[1] for f in files if f.path.resolve() in by_resolved}
+    for path, text in by_resolved.values():
+        root, module = module_name_for(path)
+        files.append(SourceFile(path=path, root=root, module=module))
+        buffers[path] = text
+    return buffers
 
 
 def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules: Sequence[type[Rule]] | None,
                    mypy: mypy_bridge.MypyInBackground | None, started: float, buffers: dict[Path, str],
                    partial: bool) -> CheckResult:
     index = RepoIndex.build(files, {path: text.encode("utf-8") for path, text in buffers.items()})
-    sources = SourceText({module.display_path: buffers[module.path] for module in index.modules
-                          if module.path in buffers})
+    sources = SourceText({display_path(path): text for path, text in buffers.items()})
     warnings: list[str] = []
     loaded = rules if rules is not None else load_rules(list(config.extra_rule_dirs))
     active = [r for r in loaded if config.wants(r.code)]

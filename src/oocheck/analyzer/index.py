@@ -96,7 +96,7 @@ class RepoIndex:
         return index
 
     def _add_file(self, source: SourceFile, data: bytes | None) -> None:
-        display = _display_path(source.path)
+        display = display_path(source.path)
         try:
             if data is None:
                 if source.path.stat().st_size > MAX_FILE_BYTES:
@@ -410,7 +410,8 @@ def _runtime_value(obj: object, qualname: str) -> Value:
     return None
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """How a file is named in findings: relative to the current folder when below it."""
     try:
         rel = os.path.relpath(path)
     except ValueError:

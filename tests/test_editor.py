@@ -1,0 +1,120 @@
+"""What editors use: `--stdin-filename` (an unsaved buffer checked in its repo) and `--watch`."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+TRANSPORT = "class Transport:\n    def __init__(self):\n        self.timeout = 10\n"
+USER = "from shop.transport import Transport\n\n\ndef wait():\n    return Transport().timeout\n"
+
+
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.oocheck]\nmypy = false\n")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "transport.py").write_text(TRANSPORT)
+    (tmp_path / "shop" / "user.py").write_text(USER)
+    (tmp_path / "shop" / "broken.py").write_text("from shop.transport import Transport\n\nTransport().nope\n")
+    return tmp_path
+
+
+def stdin_check(folder: Path, path: str, buffer: str, *args: str) -> tuple[int, list[dict[str, object]]]:
+    result = subprocess.run([sys.executable, "-m", "oocheck", "check", "--format", "jsonl", "--stdin-filename", path,
+                             *args], cwd=folder, input=buffer, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_stdin_buffer_is_checked_in_the_context_of_the_repo(tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    # The buffer renames the attribute its users read: the users on disk are not reported, the buffer's
+    # own file is checked against them and the rest of the repo.
+    edited = TRANSPORT.replace("self.timeout", "self.delay") + "\n    def wait(self):\n        return self.timout\n"
+    code, found = stdin_check(folder / "shop", "transport.py", edited)
+    assert code == 1
+    assert [(f["path"], f["line"], f["code"]) for f in found] == [("transport.py", 6, "OO101")]
+    # A clean buffer for a file whose disk version has a finding: exit 0, nothing reported.
+    assert stdin_check(folder, "shop/broken.py", "from shop.transport import Transport\n\nTransport().timeout\n") == (
+        0, [])
+
+
+def test_stdin_buffer_of_a_file_not_saved_yet(tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    code, found = stdin_check(folder, "shop/new.py", "from shop.transport import Transport\n\n\nTransport().tmeout\n")
+    assert code == 1 and [(f["path"], f["line"], f["message"]) for f in found] == [
+        ("shop/new.py", 4, "'Transport' object has no attribute 'tmeout'. Did you mean: 'timeout'?")]
+    # Suppression comments are read from the buffer, not from the disk.
+    quiet = "from shop.transport import Transport\n\n\nTransport().tmeout  # oocheck: ignore[OO101]\n"
+    assert stdin_check(folder, "shop/new.py", quiet) == (0, [])
+    # A buffer that does not parse is an OO000 finding, not a crash.
+    code, found = stdin_check(folder, "shop/new.py", "class (:\n")
+    assert code == 1 and [f["code"] for f in found] == ["OO000"]
+
+
+def test_stdin_does_not_go_with_fix_or_watch(tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    for extra in ("--fix", "--watch"):
+        result = subprocess.run([sys.executable, "-m", "oocheck", "check", "--stdin-filename", "shop/new.py", extra],
+                                cwd=folder, input="x = 1\n", capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+class Pipe:
+    """What a process wrote on one pipe so far, read without ever blocking past a deadline."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.fd = stream.fileno()
+        self.text = ""
+
+    def wait_for(self, needle: str, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while needle not in self.text:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                return False
+            chunk = os.read(self.fd, 65536).decode()
+            if not chunk:
+                return False
+            self.text += chunk
+        return True
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="select() on pipes, SIGINT")
+def test_watch_checks_again_after_a_change(tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "oocheck", "check", "--format", "jsonl", "--watch", "shop"],
+                               cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    out, err = Pipe(process.stdout), Pipe(process.stderr)
+    try:
+        assert err.wait_for("watching for changes", 90), err.text
+        assert out.wait_for("no attribute 'nope'", 30), out.text
+        first = len(out.text)
+        # The watcher starts just after it says so: write until it reacts (a change made before it
+        # started is not seen).
+        for attempt in range(10):
+            (folder / "shop" / "broken.py").write_text(f"from shop.transport import Transport\n\n"
+                                                       f"Transport().timeout  # {attempt}\n")
+            (folder / "shop" / "user.py").write_text(USER.replace(".timeout", ".retries"))
+            if err.wait_for("checking again", 5):
+                break
+        assert out.wait_for("no attribute 'retries'", 60), (out.text, err.text)
+        assert "nope" not in out.text[first:]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode in (0, 130)
