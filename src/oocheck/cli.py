@@ -21,6 +21,7 @@ from oocheck.engine import check_paths
 from oocheck.fixes import command as fixes
 from oocheck.registry import RuleLoadError
 from oocheck.report import FORMATS, ReportContext, default_format
+from oocheck.report.progress import progress_on
 from oocheck.report.statistics import write_statistics
 from oocheck.source_text import SourceText
 from oocheck.symbols import SymbolTable
@@ -156,7 +157,8 @@ def check(
         if update_baseline and baseline is None:
             raise ConfigError("--update-baseline needs --baseline FILE (or `baseline` in [tool.oocheck])")
         overrides = {stdin_filename: editor.read_buffer()} if stdin_filename is not None else None
-        result = check_paths(existing, config, overrides=overrides)
+        with progress_on(sys.stderr, "oocheck: checking", enabled=output_format == "text"):
+            result = check_paths(existing, config, overrides=overrides)
         context = ReportContext(sources=result.sources,
                                 rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
         findings = result.findings
