@@ -68,8 +68,9 @@ def describe_class(index: RepoIndex, cls: ClassInfo) -> ClassContext:
 
 def _open_reasons(cls: ClassInfo) -> list[str]:
     reasons = [f"{k.name} {reason}" for k in cls.mro if isinstance(k, ClassInfo) for reason in k.open_reasons]
+    # One external class is enough to say why: its bases usually share the reason.
     reasons += [f"{k.qualname} defines __getattr__ or sets attributes dynamically"
-                for k in cls.mro if isinstance(k, ExternalClass) and k.obj is not object and k.is_open]
+                for k in cls.mro if isinstance(k, ExternalClass) and k.obj is not object and k.is_open][:1]
     return list(dict.fromkeys(reasons))
 
 
@@ -264,11 +265,12 @@ def _class_value(index: RepoIndex, module: ModuleInfo, expr: ast.expr) -> ClassR
 
 def _external_members(cls: ClassInfo) -> list[ExternalMembers]:
     """Public names that builtin and standard-library bases add (object's are known to everyone)."""
-    repo_names = {n for k in cls.mro if isinstance(k, ClassInfo) for n in k.bindings}
+    shown = {n for k in cls.mro if isinstance(k, ClassInfo) for n in k.bindings}
     result = []
     for klass in cls.mro:
         if isinstance(klass, ExternalClass) and klass.obj is not object:
-            names = sorted(n for n in vars(klass.obj) if not n.startswith("_") and n not in repo_names)
+            names = sorted(n for n in vars(klass.obj) if not n.startswith("_") and n not in shown)
+            shown.update(names)  # a name is the first class's of the MRO that has it
             if names:
                 result.append(ExternalMembers(class_name(klass), names[:_MAX_EXTERNAL_NAMES]))
     return result
