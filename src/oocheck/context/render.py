@@ -71,10 +71,10 @@ class _Markdown:
     def sections(self, context: Context) -> list[_Section]:
         head = [f"# oocheck context: {context.target}", ""]
         if context.kind == "new-file":
-            head.append(f"New module `{context.module}` ({context.path}): what its package offers; "
-                        f"paths below are relative to {context.root}.")
+            head.append(f"New module `{context.module}` ({self.path(context.path)}): what its package offers. "
+                        f"Paths are relative to {context.root}.")
         else:
-            head.append(f"Module `{context.module}` ({context.path}); paths below are relative to {context.root}.")
+            head.append(f"Module `{context.module}` ({self.path(context.path)}). Paths are relative to {context.root}.")
         sections = [_Section(_KEEP, "header", head)]
         for cls in context.classes:
             sections += self.class_sections(cls)
