@@ -324,6 +324,13 @@ def study(
         "Apply the safe `check --fix` fixes to the generated classes in a temporary copy, check again, and "
         "report how many predicted failures they remove, with examples (the split is only read). With "
         "--execute, the tests of the fixed classes also run before and after the fixes."))] = False,
+    baseline: Annotated[list[str] | None, typer.Option(help=(
+        "Score a peer tool the same way, side by side with oocheck: mypy, pylint, pyright, ty or pyrefly "
+        "(repeat for several). Its diagnostics map to exceptions through one documented table "
+        "(README, 'Peers side by side'); a tool that is not installed is left out with a warning."))] = None,
+    baseline_calls: Annotated[bool, typer.Option(help=(
+        "Also count a peer's diagnostics inside the methods a test calls (followed with oocheck's call "
+        "resolution), not only on the test's own lines and at import."))] = False,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -338,6 +345,8 @@ def study(
       oocheck study ../shared/realclasseval --distribution
 
       oocheck study ../shared/realclasseval --predictions preds.jsonl --report study-report/
+
+      oocheck study ../shared/realclasseval --split csn --baseline mypy --baseline pylint
 
       oocheck study ../shared/realclasseval/functional_correctness_test_folder/csn/Qwen --execute --results runs/
 
@@ -356,7 +365,7 @@ def study(
         with progress_bar(sys.stderr.isatty()) as hook:
             raise typer.Exit(fixes_command(path, split, output_format, mypy, hook, options))
     raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
-                                 mypy, options))
+                                 mypy, options, baseline or [], baseline_calls))
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,11 +12,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColu
 from rich.progress import Progress as RichProgress
 
 from oocheck.diagnostics import Confidence
+from oocheck.study.baseline_codes import TOOLS
+from oocheck.study.baselines import unknown_tools
 from oocheck.study.distribution import distribution
 from oocheck.study.executed import ExecuteOptions, ExecutionSummary
 from oocheck.study.outcomes import StudyError, load_split
 from oocheck.study.report import (
     distribution_dict,
+    render_baselines,
     render_distribution,
     render_text,
     to_json,
@@ -95,9 +98,13 @@ def _execution_note(summary: ExecutionSummary) -> str:
 
 def run_command(path: Path, split: str | None, show_distribution: bool, predictions: Path | None,
                 output_format: str, report: Path | None, min_confidence: str = "medium", mypy: bool = False,
-                execute: ExecuteOptions | None = None) -> int:
+                execute: ExecuteOptions | None = None, baselines: Sequence[str] = (),
+                baseline_calls: bool = False) -> int:
     """Run the study as the command line asked; return the exit code."""
     problem = _check_outputs(output_format, predictions, report) or _check_execute(execute)
+    unknown = unknown_tools(baselines)
+    if unknown and problem is None:
+        problem = f"unknown --baseline {unknown[0]!r} (choose from {', '.join(TOOLS)})"
     try:
         confidence = Confidence.parse(min_confidence)
     except ValueError as exc:
@@ -117,7 +124,7 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
                 render_distribution(data.split, dist, console)
             return EXIT_OK
         with progress_bar(sys.stderr.isatty()) as hook:
-            run = run_study(path, split, hook, confidence, mypy, execute)
+            run = run_study(path, split, hook, confidence, mypy, execute, baselines, baseline_calls)
     except StudyError as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -128,12 +135,13 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
             _err(f"warning: {problem}")
         _err(_execution_note(run.execution))
     metrics = run.metrics()
+    peers = run.baseline_metrics()
     dist = distribution(run.data.outcomes)
     try:
         if predictions is not None:
             write_predictions(predictions, run.scored)
         if report is not None:
-            note = write_report(report, metrics, dist)
+            note = write_report(report, metrics, dist, peers)
             if note:
                 _err(note)
     except OSError as exc:
@@ -142,9 +150,13 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
     if output_format == "json":
         output = metrics.to_dict()
         output["distribution"] = distribution_dict(run.data.split, dist)
+        if peers:
+            output["baselines"] = {tool: peer.to_dict() for tool, peer in peers.items()}
         sys.stdout.write(to_json(output) + "\n")
     else:
         if show_distribution:
             render_distribution(run.data.split, dist, console)
         render_text(metrics, console)
+        if peers:
+            render_baselines(metrics, peers, console)
     return EXIT_OK

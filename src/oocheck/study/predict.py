@@ -245,7 +245,8 @@ class Predictor:
     """Follows tests through the findings of one `check_paths` run."""
 
     def __init__(self, result: CheckResult, max_depth: int = MAX_DEPTH,
-                 min_confidence: Confidence = MIN_CONFIDENCE) -> None:
+                 min_confidence: Confidence = MIN_CONFIDENCE, known: bool = True) -> None:
+        """`known` adds the analyzer's known failures; a peer tool's findings are scored without them."""
         if result.index is None:
             raise ValueError("the check result carries no index")
         self.index: RepoIndex = result.index
@@ -255,7 +256,7 @@ class Predictor:
         self.test_confidence = min_confidence
         self.callee_confidence = max(min_confidence, CALLEE_MIN_CONFIDENCE)
         self._findings: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-        self.known = known_failures(self.index)
+        self.known = known_failures(self.index) if known else []
         for finding in [*result.findings, *self.known]:
             self._findings[finding.path][finding.line].append(finding)
         self._calls: dict[int, CallSite] = {id(site.node): site for site in self.index.calls}

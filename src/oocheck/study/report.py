@@ -78,6 +78,49 @@ def render_text(metrics: StudyMetrics, console: Console) -> None:
                   f"left out, {metrics.extra.get('files', 0)} files checked, {seconds.get('total', 0):.1f} s")
 
 
+def _side_by_side_rows(metrics: StudyMetrics, peers: dict[str, StudyMetrics]) -> list[list[str]]:
+    """One row per tool: AttributeError and TypeError P / R / F1 at test-case level, human false alarms."""
+    rows = []
+    for name, m in [("oocheck", metrics), *peers.items()]:
+        version = m.extra.get("version") if m is not metrics else None
+        human = f"{m.human.rate:.1%}" if m.human is not None else "-"
+        rows.append([f"{name} {version}" if version else name,
+                     *[v for e in TARGETS for v in _prf(m.test_level[e])], human])
+    return rows
+
+
+_SIDE_BY_SIDE = ["tool", *[f"{_SHORT[e]} {m}" for e in TARGETS for m in ("P", "R", "F1")], "human flagged"]
+
+
+def _peer_note(peers: dict[str, StudyMetrics]) -> str:
+    left_out = sorted({c for m in peers.values() for c in m.extra.get("left_out_codes", [])})
+    calls = any(m.extra.get("follow_calls") for m in peers.values())
+    where = ("on the test's own lines, at import, and inside the methods the test calls" if calls
+             else "on the test's own lines and at import")
+    return (f"a peer's diagnostics count {where}; the first one decides, as for oocheck. Import diagnostics "
+            f"({', '.join(left_out)}) are left out, as oocheck's import rules are.")
+
+
+def render_baselines(metrics: StudyMetrics, peers: dict[str, StudyMetrics], console: Console) -> None:
+    """oocheck and each peer tool side by side, then each peer's codes as the rules are shown."""
+    table = Table(*_SIDE_BY_SIDE, title=f"oocheck and its peers — split {metrics.split}, the same test cases "
+                  "and scoring", caption="AE: AttributeError, TE: TypeError (test cases); human flagged: "
+                  "human-written classes falsely flagged")
+    for row in _side_by_side_rows(metrics, peers):
+        table.add_row(*row)
+    console.print(table)
+    for tool, peer in peers.items():
+        codes = Table("code", "predicts", "findings", "tests decided", "precision", "recall",
+                      title=f"{tool}: per code (the code of each test's first predicted failure)")
+        for rule in peer.rules:
+            codes.add_row(rule.code, rule.predicts, str(rule.findings), str(rule.tests),
+                          _f(rule.precision) if rule.tests else "-", _f(rule_recall(rule, peer)))
+        console.print(codes)
+        for failure in peer.extra.get("failed_folders", [])[:3]:
+            console.print(f"{tool} could not check {failure}")
+    console.print(_peer_note(peers))
+
+
 def render_distribution(split: str, dist: Distribution, console: Console) -> None:
     table = Table("exception", Column("percent", justify="right"), Column("failures", justify="right"),
                   title=f"error distribution of {split} ({dist.failures:,} failed test cases without an xfail marker)")
@@ -159,8 +202,27 @@ def _plots(folder: Path, metrics: StudyMetrics) -> list[str]:
     return ["rules.png", "errors_per_model.png"]
 
 
-def write_report(folder: Path, metrics: StudyMetrics, dist: Distribution) -> str | None:
-    """Write `report.md` (and the plots) into `folder`; return a note when the plots were skipped."""
+def _peer_lines(metrics: StudyMetrics, peers: dict[str, StudyMetrics]) -> list[str]:
+    lines = ["## Peers side by side", "", "Test-case level, the same test cases and scoring for every tool; "
+             "human flagged: human-written classes falsely flagged.", ""]
+    lines += _markdown_table(_SIDE_BY_SIDE, _side_by_side_rows(metrics, peers))
+    note = _peer_note(peers)
+    lines += [note[0].upper() + note[1:], ""]
+    for tool, peer in peers.items():
+        lines += [f"### {tool}: per code", ""]
+        lines += _markdown_table(["code", "predicts", "findings", "tests decided", "precision", "recall"],
+                                 ([r.code, r.predicts, str(r.findings), str(r.tests),
+                                   _f(r.precision) if r.tests else "-", _f(rule_recall(r, peer))]
+                                  for r in peer.rules))
+    return lines
+
+
+def write_report(folder: Path, metrics: StudyMetrics, dist: Distribution,
+                 peers: dict[str, StudyMetrics] | None = None) -> str | None:
+    """Write `report.md` (and the plots) into `folder`; return a note when the plots were skipped.
+
+    `peers`: the metrics of each `--baseline` tool, reported side by side with oocheck's.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     plots = _plots(folder, metrics)
     lines = [f"# oocheck study: split {metrics.split}", "",
@@ -186,6 +248,8 @@ def write_report(folder: Path, metrics: StudyMetrics, dist: Distribution) -> str
                                  ([name, *[v for e in TARGETS for v in _prf(by[e])]] for name, by in groups.items()))
     if "errors_per_model.png" in plots:
         lines += ["![errors per model](errors_per_model.png)", ""]
+    if peers:
+        lines += _peer_lines(metrics, peers)
     lines += ["## Confusion matrix (test cases)", ""]
     columns = list(next(iter(metrics.confusion.values())))
     lines += _markdown_table(["actual \\ predicted", *columns],

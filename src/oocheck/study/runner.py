@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from oocheck.config import Config
 from oocheck.diagnostics import Confidence
 from oocheck.engine import check_paths
 from oocheck.registry import load_rules
+from oocheck.study.baselines import BaselineResult, PeerStudy
 from oocheck.study.executed import ExecuteOptions, ExecutionSummary, execute_split
 from oocheck.study.metrics import HumanTest, ScoredTest, StudyMetrics, compute
 from oocheck.study.outcomes import HumanSample, SplitData, load_split
@@ -23,6 +24,9 @@ from oocheck.study.predict import KNOWN_FAILURE_CODE, MIN_CONFIDENCE, NO_FAILURE
 # Called with a stage description and, for stages that count, how many steps it has; returns a
 # function to call with each step done.
 Progress = Callable[[str, int | None], Callable[[int], None]]
+# Called with each human-written docstring level while its copy exists (folder, predictor, copies by
+# test path, level): the peer tools of `--baseline` check the same copies.
+LevelHook = Callable[[Path, Predictor, dict[str, HumanSample], str], None]
 
 
 def _quiet(description: str, total: int | None) -> Callable[[int], None]:
@@ -45,6 +49,7 @@ class StudyRun:
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     execution: ExecutionSummary | None = None  # with --execute: what ran, and agreement with the recorded
+    baselines: list[BaselineResult] = field(default_factory=list)
 
     def metrics(self) -> StudyMetrics:
         result = compute(self.data.split, self.scored, self.findings_per_code, self.predicts,
@@ -55,6 +60,10 @@ class StudyRun:
         if self.execution is not None:
             result.extra["execution"] = self.execution.to_dict()
         return result
+
+    def baseline_metrics(self) -> dict[str, StudyMetrics]:
+        """The same metrics for each peer tool of `--baseline`, by tool name."""
+        return {b.tool: b.metrics(self.data.split, bool(self.data.human)) for b in self.baselines}
 
 
 def environment_codes() -> tuple[str, ...]:
@@ -91,7 +100,8 @@ def predict_outcomes(data: SplitData, progress: Progress = _quiet, min_confidenc
 
 
 def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
-                  min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False) -> list[HumanTest]:
+                  min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False,
+                  on_level: LevelHook | None = None) -> list[HumanTest]:
     """Predict the tests of the human-written classes, one check per docstring level.
 
     Each level's classes and tests are copied side by side into a temporary folder, the layout the
@@ -116,19 +126,24 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
                 if copied is not None:
                     tests.append(HumanTest(str(copied.snippet), level, test.qualname, test.xfail,
                                            predictor.predict(test)))
+            if on_level is not None:
+                on_level(folder, predictor, copies, level)
             done(number)
     return tests
 
 
 def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
               min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False,
-              execute: ExecuteOptions | None = None) -> StudyRun:
+              execute: ExecuteOptions | None = None, baselines: Sequence[str] = (),
+              follow_calls: bool = False) -> StudyRun:
     """Read the outcomes below `path`, predict every test case, and keep what the metrics need.
 
     `min_confidence` is the lowest confidence of a finding on a test's own lines that predicts a
     failure (inside callees, never below medium). `mypy` adds the mypy bridge's findings (off by
     default: on csn they add false predictions and most of the run time). With `execute`, the
     selection's tests are run here (contained) and their outcomes replace the recorded ones.
+    `baselines` names peer tools scored the same way (`baselines.py`); one that is not installed is
+    left out with a warning.
     """
     started = time.perf_counter()
     done = progress("reading outcomes", None)
@@ -140,15 +155,21 @@ def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
     read = time.perf_counter()
     scored, predictor, files = predict_outcomes(data, progress, min_confidence, mypy)
     predicted = time.perf_counter()
-    human = predict_human(data.human, progress, min_confidence, mypy) if data.human else []
+    with tempfile.TemporaryDirectory(prefix="oocheck-baselines-") as scratch:
+        peers = PeerStudy(baselines, Path(scratch), follow_calls)
+        peers.predict_generated(predictor.index, data.outcomes, progress)
+        human = (predict_human(data.human, progress, min_confidence, mypy,
+                               peers.on_level if peers.results else None) if data.human else [])
     finished = time.perf_counter()
+    seconds = {"outcomes": read - started, "generated": predicted - read,
+               "human": finished - predicted - peers.seconds, "total": finished - started}
+    if peers.results:
+        seconds["baselines"] = peers.seconds
+    warnings = [*predictor.warnings, *peers.warnings, *peers.failure_warnings()]
     findings = Counter(f.code for f in [*predictor.findings, *predictor.known])
     predicts = {f.code: f.predicts for f in predictor.findings}
     if predictor.known:
         predicts[KNOWN_FAILURE_CODE] = "(the exception raised)"
     return StudyRun(data=data, scored=scored, human=human, findings_per_code=findings, predicts=predicts,
                     files=files, min_confidence=min_confidence, left_out_codes=environment_codes(),
-                    warnings=list(predictor.warnings),
-                    seconds={"outcomes": read - started, "generated": predicted - read,
-                             "human": finished - predicted, "total": finished - started},
-                    execution=execution)
+                    warnings=warnings, baselines=peers.results, seconds=seconds, execution=execution)
