@@ -75,6 +75,8 @@ class _Markdown:
                         f"Paths are relative to {context.root}.")
         else:
             head.append(f"Module `{context.module}` ({self.path(context.path)}). Paths are relative to {context.root}.")
+        if context.kind == "module" and not context.classes:
+            head.append("It defines no classes.")
         sections = [_Section(_KEEP, "header", head)]
         for cls in context.classes:
             sections += self.class_sections(cls)
