@@ -41,6 +41,7 @@ def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_running_interpreter_is_a_guess(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.chdir(tmp_path)  # the project folder is the current one: a developer's .venv must not be found
     (tmp_path / "m.py").write_text(SOURCE, encoding="utf-8")
     result = check(tmp_path)
     assert not result.warnings
