@@ -19,12 +19,14 @@ class Box:
     def __init__(self, size):
         self.size = size
         self.width = 2
+        self.colours = []
+        self.colors = []
 
     def area(self):
         return self.size * self.widht  # a typo: one safe fix
 
     def label(self):
-        return self.colour
+        return self.colour  # two close names: an unsafe fix
 '''
 
 TESTS = '''\
@@ -79,7 +81,8 @@ def test_fixes_remove_the_predicted_failure_of_the_fixed_class_only(tmp_path: Pa
     assert digest(root) == before  # the split is only read
     assert study.classes == 1 and study.fixes_by_code == {"OO101": 1}
     assert study.predicted_before == {"AttributeError": 3}
-    assert study.predicted_after == {"AttributeError": 2}  # `colour` has no close name; the test's own typo stays
+    assert study.predicted_after == {"AttributeError": 2}  # `colour` is unsafe; the test's own typo stays
+    assert study.unsafe_left == 1 and study.unsafe_applied == 0
     assert study.removed == {"AttributeError": 1} and study.removed_recorded == {"AttributeError": 1}
     assert not study.added
     [fixed] = study.fixed
@@ -94,6 +97,8 @@ def test_cli_json(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["predicted_failures_removed"] == {"AttributeError": 1}
     assert data["examples"][0]["fixes"] == ["OO101: rename 'widht' to 'width'"]
+    unsafe = CliRunner().invoke(app, ["study", str(root), "--fixes", "--unsafe-fixes", "--format", "json"])
+    assert json.loads(unsafe.stdout)["predicted_failures_removed"] == {"AttributeError": 2}
 
 
 def test_executed_with_the_contained_runner_of_study_execute(tmp_path: Path) -> None:

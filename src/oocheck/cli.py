@@ -331,6 +331,8 @@ def study(
     baseline_calls: Annotated[bool, typer.Option(help=(
         "Also count a peer's diagnostics inside the methods a test calls (followed with oocheck's call "
         "resolution), not only on the test's own lines and at import."))] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help=(
+        "With --fixes: apply the unsafe fixes too, to measure them."))] = False,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -363,7 +365,7 @@ def study(
         from oocheck.study.fixes import fixes_command
 
         with progress_bar(sys.stderr.isatty()) as hook:
-            raise typer.Exit(fixes_command(path, split, output_format, mypy, hook, options))
+            raise typer.Exit(fixes_command(path, split, output_format, mypy, hook, options, unsafe_fixes))
     raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
                                  mypy, options, baseline or [], baseline_calls))
 

@@ -83,6 +83,7 @@ class FixStudy:
     fixes_by_code: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     unsafe_left: int = 0
+    unsafe_applied: int = 0  # with --unsafe-fixes
     findings_before: Counter[str] = field(default_factory=Counter)  # by code, in the generated classes
     findings_after: Counter[str] = field(default_factory=Counter)
     predicted_before: Counter[str] = field(default_factory=Counter)  # test cases by predicted exception
@@ -96,6 +97,7 @@ class FixStudy:
         return {
             "split": self.split, "classes": self.classes, "fixed_classes": len(self.fixed),
             "fixes_by_code": dict(self.fixes_by_code), "unsafe_fixes_left_out": self.unsafe_left,
+            "unsafe_fixes_applied": self.unsafe_applied,
             "skipped": self.skipped,
             "findings_in_generated_classes": {"before": dict(self.findings_before),
                                               "after": dict(self.findings_after)},
@@ -152,7 +154,7 @@ def _fixed_class(file: FileFix, copy_root: Path, by_fix: dict[int, str]) -> Fixe
 
 
 def study_fixes(path: Path, split: str | None = None, progress: Progress = _quiet, mypy: bool = False,
-                run_tests: RunTests | None = None) -> FixStudy:
+                run_tests: RunTests | None = None, unsafe: bool = False) -> FixStudy:
     """Apply the safe fixes to a temporary copy of the split's generated classes and compare.
 
     `run_tests`, when given, executes the tests of the fixed classes (code folder -> test files)
@@ -171,8 +173,9 @@ def study_fixes(path: Path, split: str | None = None, progress: Progress = _quie
         study.classes = sum(1 for folder in copies.values() for p in folder.rglob("*.py") if is_generated_class(p))
         predicted_before = _predict(before, outcomes)
         fixable = [f for f in before.findings if f.fix is not None and is_generated_class(f.fix.path)]
-        plan = plan_fixes(fixable)
+        plan = plan_fixes(fixable, unsafe)
         study.skipped, study.unsafe_left = plan.skipped, plan.unsafe_left
+        study.unsafe_applied = sum(1 for file in plan.files for fix in file.applied if not fix.safe)
         by_fix = {id(f.fix): f.code for f in fixable}
         tests_of = _tests_of_fixed(plan.files)
         before_run: dict[str, tuple[str, str]] = {}
@@ -229,9 +232,9 @@ def render_fix_study(study: FixStudy) -> str:
         return ", ".join(f"{n} {name}" for name, n in counter.most_common()) or "none"
 
     lines = [
-        f"Safe fixes on split {study.split}: {len(study.fixed)} of {study.classes} generated classes changed "
+        f"Fixes on split {study.split}: {len(study.fixed)} of {study.classes} generated classes changed "
         f"({sum(study.fixes_by_code.values())} fixes: {counts(study.fixes_by_code)}; "
-        f"{study.unsafe_left} unsafe fixes left out).",
+        f"{study.unsafe_applied} of them unsafe; {study.unsafe_left} unsafe fixes left out).",
         f"Findings in the generated classes: {sum(study.findings_before.values())} before, "
         f"{sum(study.findings_after.values())} after.",
         f"Test cases predicted to fail: {counts(study.predicted_before)} before; "
@@ -273,7 +276,7 @@ def executing(options: ExecuteOptions) -> RunTests:
 
 
 def fixes_command(path: Path, split: str | None, output_format: str, mypy: bool, progress: Progress = _quiet,
-                  execute: ExecuteOptions | None = None) -> int:
+                  execute: ExecuteOptions | None = None, unsafe: bool = False) -> int:
     """`oocheck study --fixes [--execute]`: print the fix study as text or json; the exit code."""
     import json
     import sys
@@ -281,7 +284,8 @@ def fixes_command(path: Path, split: str | None, output_format: str, mypy: bool,
     from oocheck.study.outcomes import StudyError
 
     try:
-        study = study_fixes(path, split, progress, mypy, executing(execute) if execute is not None else None)
+        study = study_fixes(path, split, progress, mypy, executing(execute) if execute is not None else None,
+                            unsafe)
     except StudyError as exc:
         sys.stderr.write(f"oocheck: {exc}\n")
         return 2
