@@ -61,6 +61,11 @@ class UndefinedInstanceAttribute(Rule):
     `getattr(obj, name, default)` or `try/except AttributeError`; classes named `*Mixin`; self-reads
     that a subclass or sibling provides (see OO104); `__dunder__` and `__private` names. Names declared
     only as an annotation are reported at low confidence (something unseen often fills them).
+
+    ## Fix
+    `--fix` renames the read to the name of the "Did you mean" hint when it is the only close name,
+    the difference is a typo and the finding is high confidence; otherwise the rename is an unsafe
+    fix (`--unsafe-fixes`).
     """
 
     code = "OO101"

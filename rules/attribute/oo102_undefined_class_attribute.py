@@ -46,6 +46,11 @@ class UndefinedClassAttribute(Rule):
     Open classes; attributes assigned to the class after the class statement (`C.name = ...`);
     enum members, slots, dataclass fields with a default; attributes of the metaclass (`C.mro`);
     `cls.name` in a classmethod when a subclass binds `name`; attrs classes; guarded reads.
+
+    ## Fix
+    `--fix` renames the read to the name of the "Did you mean" hint when it is the only close name,
+    the difference is a typo and the finding is high confidence (unsafe otherwise); a name bound
+    only on instances or only annotated gets no fix.
     """
 
     code = "OO102"

@@ -54,6 +54,10 @@ class UndefinedSuperAttribute(Rule):
     ## Not flagged
     Classes with an open class anywhere in the relevant MROs (unresolved bases, `__getattr__`);
     guarded calls.
+
+    ## Fix
+    `--fix` renames the call to the base method named in the message when it is the only close name
+    and the difference is a typo; otherwise the rename is an unsafe fix (`--unsafe-fixes`).
     """
 
     code = "OO105"

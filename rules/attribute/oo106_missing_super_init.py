@@ -55,6 +55,11 @@ class MissingSuperInit(Rule):
     ## Not flagged
     An explicit `Base.__init__(self)` call anywhere in the class (followed conservatively), an
     `__init__` delegating through unknown code, open classes, names also bound outside `__init__`.
+
+    ## Fix
+    `--fix` inserts `super().__init__(...)` at the start of the `__init__` (after its docstring),
+    passing the base's parameters from same-named ones; no fix when a required one has none. Unsafe
+    with several bases, or when the base's `__init__` calls a method the class overrides.
     """
 
     code = "OO106"
