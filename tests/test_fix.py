@@ -159,3 +159,12 @@ def test_cli_diff_writes_nothing_and_exits_1(tmp_path: Path) -> None:
     assert path.read_bytes() == before
     clean = oocheck("--diff", "--select", "OO106", path.name, cwd=tmp_path)
     assert clean.returncode == 0 and clean.stdout == ""
+
+
+def test_a_file_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:
+    path = copy_case("rename_keeps_formatting.py", tmp_path)
+    fixes = plan(path)
+    path.unlink()
+    path.mkdir()  # writing the fixed bytes now fails, whoever runs the test
+    fixes.write()
+    assert fixes.files == [] and "cannot write" in fixes.skipped[-1]

@@ -45,8 +45,16 @@ class FixPlan:
         return sum(len(f.applied) for f in self.files)
 
     def write(self) -> None:
+        """Write every fixed file; one that cannot be written is moved to `skipped`, the rest go on."""
+        written = []
         for file in self.files:
-            file.path.write_bytes(file.fixed)
+            try:
+                file.path.write_bytes(file.fixed)
+            except OSError as exc:
+                self.skipped.append(f"{_display(file.path)}: cannot write ({exc.strerror or exc}); not fixed")
+            else:
+                written.append(file)
+        self.files = written
 
 
 def _display(path: Path) -> str:
@@ -113,10 +121,13 @@ def _fix_file(path: Path, fixes: list[Fix]) -> FileFix | str:
     except (cst.ParserSyntaxError, ValueError, RecursionError) as exc:
         return f"{name}: LibCST cannot parse it ({type(exc).__name__}); not fixed"
     columns = _char_columns(module.code, fixes)
-    fixed, applied = transform(module, [f.edit for f in fixes if _anchor_known(f, columns)], columns)
+    try:
+        fixed, applied = transform(module, [f.edit for f in fixes if _anchor_known(f, columns)], columns)
+        new = fixed.bytes
+    except Exception as exc:  # a LibCST limitation on one file must not stop the other files' fixes
+        return f"{name}: LibCST could not rewrite it ({type(exc).__name__}: {exc}); not fixed"
     if not applied:
         return f"{name}: the code at the fix positions is not what was checked; not fixed"
-    new = fixed.bytes
     try:
         ast.parse(new)
     except (SyntaxError, ValueError):  # never write code that no longer parses
