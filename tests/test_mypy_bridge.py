@@ -257,7 +257,7 @@ def test_a_failed_check_stops_mypy(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         raise KeyboardInterrupt
 
     monkeypatch.setattr(mypy_bridge, "start_mypy", start)
-    monkeypatch.setattr("oocheck.engine.RepoIndex.build", broken_index)
+    monkeypatch.setattr("oocheck.engine.RepoIndex.collect", broken_index)
     began = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         check(write(tmp_path))

@@ -12,13 +12,13 @@ import ast
 import builtins
 import enum
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from oocheck.analyzer.collect import dotted_name
 from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.index import RepoIndex
-from oocheck.analyzer.infer import BROAD_EXCEPTIONS, CallSite
+from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallSite
 from oocheck.analyzer.members import all_subclasses
 from oocheck.analyzer.model import BindingKind, ClassInfo, ClassRef, ModuleInfo
 from oocheck.analyzer.signatures import (
@@ -1036,23 +1036,37 @@ def repo_facts(index: RepoIndex) -> RepoFacts:
     exempt: set[int] = set()
     rebound: set[str] = set()
     for module in index.modules:
-        exempt.update(_exempt_calls(module, rebound))
-    set_by_name: set[str] = set()
-    for site in index.calls:
-        callee = (dotted_name(site.node.func) or "").rsplit(".", 1)[-1]
-        args = site.node.args
-        if callee in {"setattr", "object"} and len(args) >= 2 and isinstance(args[1], ast.Constant) \
-                and isinstance(args[1].value, str):
-            set_by_name.add(args[1].value)
-        elif callee == "multiple":
-            set_by_name.update(k.arg for k in site.node.keywords if k.arg is not None)
-    for access in index.accesses:
-        if access.store and access.attr in _FUNCTION_REWRITES:
-            rebound.add((dotted_name(access.node.value) or "").rsplit(".", 1)[-1])
+        if index.walked is None or id(module) in index.walked:  # the others have no call sites to judge
+            exempt.update(_exempt_calls(module, rebound))
+    set_by_name = names_set_by(index.calls)
+    rebound |= rebound_by(index.accesses)
+    for effects in index.replayed:  # modules a partial check did not walk
+        set_by_name.update(effects.names_set)
+        rebound.update(effects.rebound)
     facts = RepoFacts(frozenset(exempt), frozenset(set_by_name), frozenset(rebound))
     _FACTS.clear()
     _FACTS[id(index)] = (index, facts)
     return facts
+
+
+def names_set_by(calls: Iterable[CallSite]) -> set[str]:
+    """Attribute names set by name (`setattr(x, "name", v)`, `mock.patch.multiple(C, name=...)`)."""
+    found: set[str] = set()
+    for site in calls:
+        callee = (dotted_name(site.node.func) or "").rsplit(".", 1)[-1]
+        args = site.node.args
+        if callee in {"setattr", "object"} and len(args) >= 2 and isinstance(args[1], ast.Constant) \
+                and isinstance(args[1].value, str):
+            found.add(args[1].value)
+        elif callee == "multiple":
+            found.update(k.arg for k in site.node.keywords if k.arg is not None)
+    return found
+
+
+def rebound_by(accesses: Iterable[AttributeAccess]) -> set[str]:
+    """Functions whose code is replaced at runtime (`f.__code__ = ...`)."""
+    return {(dotted_name(a.node.value) or "").rsplit(".", 1)[-1]
+            for a in accesses if a.store and a.attr in _FUNCTION_REWRITES}
 
 
 def judge(site: CallSite, index: RepoIndex) -> CallProblem | None:

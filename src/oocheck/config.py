@@ -36,6 +36,9 @@ class Config:
     mypy_timeout: float = 120.0
     # `--baseline FILE`: findings recorded there are left out (oocheck.baseline).
     baseline: Path | None = None
+    # The cache (`--no-cache`, `--cache-dir`); default folder: `.oocheck_cache` of the project folder.
+    cache: bool = True
+    cache_dir: Path | None = None
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):

@@ -202,11 +202,14 @@ class _Walker:
 
 
 def import_sites(index: RepoIndex) -> list[ImportSite]:
-    """Every import statement of the repo that runs, in module order (computed once per index)."""
+    """Every import statement of the repo that runs, in module order (computed once per index; in a
+    partial check, of the modules walked: the others' findings are not reported)."""
     cached = index.derived.get("import_sites")
     if cached is None:
         sites: list[ImportSite] = []
         for module in index.modules:
+            if index.walked is not None and id(module) not in index.walked:
+                continue
             walker = _Walker(module)
             walker.block(module.tree.body, guarded=False)
             sites.extend(walker.sites)

@@ -28,6 +28,7 @@ from oocheck.analyzer.values import ClassObject, FunctionValue, ModuleValue, Std
 from oocheck.discovery import SourceFile
 
 if TYPE_CHECKING:
+    from oocheck.analyzer.effects import ModuleEffects
     from oocheck.analyzer.infer import AttributeAccess, CallFault, CallSite, ValueFault
 
 # Class decorators known not to add attributes that matter for attribute checks.
@@ -66,6 +67,11 @@ class RepoIndex:
     # Facts several rules derive from the finished index (import sites, judged reads), computed once.
     derived: dict[str, object] = field(default_factory=dict)
     instantiated: set[int] = field(default_factory=set)  # ids of classes created by a direct `C(...)` call
+    # The effects of the module being walked are written here (effects.py); `replayed` holds those of
+    # modules not walked in a partial check, taken from the cache.
+    recording: ModuleEffects | None = None
+    replayed: list[ModuleEffects] = field(default_factory=list)
+    walked: set[int] | None = None  # ids of the modules walked when not all were (a partial check)
     _resolving: set[int] = field(default_factory=set)
 
     # -- building -----------------------------------------------------------------------------------
@@ -74,6 +80,17 @@ class RepoIndex:
               infer: bool = True) -> RepoIndex:
         """Parse and index `files`; `infer=False` stops after bases and MRO (what `oocheck context`
         needs), without following values through every function."""
+        index = cls.collect(files, sources)
+        if not infer:
+            return index
+        from oocheck.analyzer.infer import infer_repo  # the inference needs the finished class table
+
+        infer_repo(index)
+        return index
+
+    @classmethod
+    def collect(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None) -> RepoIndex:
+        """Parse and collect every file and resolve every class; no module walked yet (see infer_repo)."""
         index = cls()
         for source in files:
             index._add_file(source, (sources or {}).get(source.path))
@@ -88,11 +105,6 @@ class RepoIndex:
             for base in info.bases:
                 if isinstance(base, ClassInfo):
                     base.subclasses.append(info)
-        if not infer:
-            return index
-        from oocheck.analyzer.infer import infer_repo  # the inference needs the finished class table
-
-        infer_repo(index)
         return index
 
     def _add_file(self, source: SourceFile, data: bytes | None) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from oocheck.analyzer import effects as effects_
 from oocheck.analyzer import values_ops
 from oocheck.analyzer.collect import (
     child_statements,
@@ -189,17 +190,41 @@ class CallSite:
     scope: Scope
 
 
-def infer_repo(index: RepoIndex) -> None:
-    """Walk every module; attach `accesses` to the index and record stores as bindings."""
+@dataclass(frozen=True)
+class Walked:
+    """One module's walk: its effects elsewhere (`during` the walks, and the stores recorded `after`
+    them all), and its slices of `index.accesses` and `index.calls`."""
+
+    module: ModuleInfo
+    during: effects_.ModuleEffects
+    after: effects_.ModuleEffects
+    accesses: slice
+    calls: slice
+
+
+def infer_repo(index: RepoIndex, modules: list[ModuleInfo] | None = None) -> list[Walked]:
+    """Walk every module (or only `modules`: the rest is known from replayed effects); attach
+    `accesses` to the index and record stores as bindings. Each walk's effects are recorded."""
     accesses: list[AttributeAccess] = []
-    for module in index.modules:
-        walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses)
-        walker.walk_body(module.tree.body)
-        walker.run_deferred()
-    index.accesses = accesses
-    for access in accesses:
-        if access.store:
-            _record_store(index, access)
+    walked: list[Walked] = []
+    try:
+        for module in index.modules if modules is None else modules:
+            index.recording = during = effects_.ModuleEffects()
+            first_access, first_call = len(accesses), len(index.calls)
+            walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses)
+            walker.walk_body(module.tree.body)
+            walker.run_deferred()
+            walked.append(Walked(module, during, effects_.ModuleEffects(), slice(first_access, len(accesses)),
+                                 slice(first_call, len(index.calls))))
+        index.accesses = accesses
+        for walk in walked:
+            index.recording = walk.after
+            for access in accesses[walk.accesses]:
+                if access.store:
+                    _record_store(index, access)
+    finally:
+        index.recording = None
+    return walked
 
 
 def _record_store(index: RepoIndex, access: AttributeAccess) -> None:
@@ -209,15 +234,15 @@ def _record_store(index: RepoIndex, access: AttributeAccess) -> None:
     if isinstance(receiver, Instance) and isinstance(receiver.cls, ClassInfo):
         if access.via_self and access.scope.cls is receiver.cls:
             return  # already collected with the class
-        receiver.cls.add(Binding(node.attr, BindingKind.STORED_OUTSIDE, path, node.lineno, node.col_offset,
-                                 class_level=False, method=access.scope.qualname))
+        effects_.bind(index, receiver.cls, Binding(node.attr, BindingKind.STORED_OUTSIDE, path, node.lineno,
+                                                   node.col_offset, class_level=False, method=access.scope.qualname))
     elif isinstance(receiver, ClassObject) and isinstance(receiver.cls, ClassInfo):
-        receiver.cls.add(Binding(node.attr, BindingKind.CLASS_STORED_OUTSIDE, path, node.lineno,
-                                 node.col_offset, class_level=True, method=None))
+        effects_.bind(index, receiver.cls, Binding(node.attr, BindingKind.CLASS_STORED_OUTSIDE, path, node.lineno,
+                                                   node.col_offset, class_level=True, method=None))
     elif isinstance(receiver, ModuleValue):
-        receiver.module.attribute_stores.add(node.attr)
+        effects_.store_on_module(index, receiver.module, node.attr)
     elif receiver is None:
-        index.unknown_stores[access.scope.module.root].add(node.attr)
+        effects_.store_unknown(index, access.scope.module.root, node.attr)
 
 
 def _assigned_names(body: list[ast.stmt]) -> set[str]:
@@ -865,7 +890,7 @@ class FlowWalker:
             return None
         if isinstance(func, ClassObject):
             if func.exact and isinstance(func.cls, ClassInfo) and not self.depth:
-                self.index.instantiated.add(id(func.cls))
+                effects_.instantiate(self.index, func.cls)
             made = _instantiate(func)
             if facts is not None and isinstance(made, Instance) and made.exact and made.cls is func.cls:
                 self.index.instance_facts[id(expr)] = facts
@@ -895,15 +920,16 @@ class FlowWalker:
         target = args[0]
         path = self.scope.module.display_path
         if isinstance(target, ClassObject) and isinstance(target.cls, ClassInfo):
-            target.cls.add(Binding(name.value, BindingKind.CLASS_STORED_OUTSIDE, path, expr.lineno, expr.col_offset,
-                                   class_level=True))
+            effects_.bind(self.index, target.cls, Binding(name.value, BindingKind.CLASS_STORED_OUTSIDE, path,
+                                                          expr.lineno, expr.col_offset, class_level=True))
         elif isinstance(target, Instance) and isinstance(target.cls, ClassInfo):
-            target.cls.add(Binding(name.value, BindingKind.STORED_OUTSIDE, path, expr.lineno, expr.col_offset,
-                                   class_level=False, method=self.scope.qualname))
+            effects_.bind(self.index, target.cls, Binding(name.value, BindingKind.STORED_OUTSIDE, path, expr.lineno,
+                                                          expr.col_offset, class_level=False,
+                                                          method=self.scope.qualname))
         elif isinstance(target, ModuleValue):
-            target.module.attribute_stores.add(name.value)
+            effects_.store_on_module(self.index, target.module, name.value)
         elif target is None:
-            self.index.unknown_stores[self.scope.module.root].add(name.value)
+            effects_.store_unknown(self.index, self.scope.module.root, name.value)
 
     def _forget_facts(self, expr: ast.Call, receiver: Value, args: list[Value]) -> None:
         """A method call on an object, or passing it on, may change its attributes (builtins that only
@@ -1205,9 +1231,7 @@ class FlowWalker:
             self._open_module("sets attributes on sys.modules entries")
 
     def _open_module(self, reason: str) -> None:
-        reasons = self.scope.module.open_reasons
-        if reason not in reasons:
-            reasons.append(reason)
+        effects_.open_module(self.index, self.scope.module, reason)
 
     def _method_return(self, cls: ClassInfo, name: str) -> Value:
         for klass in cls.mro:

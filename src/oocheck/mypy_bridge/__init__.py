@@ -97,9 +97,11 @@ def to_finding(diag: MypyDiagnostic, display: str) -> Finding | None:
                    message=diag.message, confidence=mapping.confidence)
 
 
-def start_mypy(files: Sequence[SourceFile], project: Path, python: Path | None, timeout: float) -> MypyInBackground:
-    """Start mypy on the discovered files; it runs while oocheck indexes them."""
-    return MypyInBackground([(f.path.resolve(), f.root, f.module) for f in files], project, python, timeout)
+def start_mypy(files: Sequence[SourceFile], mypy_cache: Path | None, python: Path | None,
+               timeout: float) -> MypyInBackground:
+    """Start mypy on the discovered files; it runs while oocheck indexes them. `mypy_cache`: the `mypy`
+    folder of oocheck's cache (None: no cache)."""
+    return MypyInBackground([(f.path.resolve(), f.root, f.module) for f in files], mypy_cache, python, timeout)
 
 
 def mypy_findings(run: MypyRun, index: RepoIndex) -> list[Finding]:

@@ -101,15 +101,15 @@ def mypy_version() -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
 
 
-def cache_dir(project: Path, group: SourceGroup) -> str:
-    """`<project>/.oocheck_cache/mypy/<group>`, or os.devnull (no cache) when it cannot be written."""
+def cache_dir(mypy_cache: Path | None, group: SourceGroup) -> str:
+    """`<mypy_cache>/<group>` (mypy_cache is the `mypy` folder of oocheck's cache), or os.devnull
+    (no cache) when the cache is off or this folder cannot be written."""
+    if mypy_cache is None:
+        return os.devnull
     key = hashlib.sha1("\0".join(str(r) for r in group.roots).encode()).hexdigest()[:12]
-    folder = project / ".oocheck_cache" / "mypy" / key
+    folder = mypy_cache / key
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        ignore = project / ".oocheck_cache" / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by oocheck.\n*\n", encoding="utf-8")
         probe = folder / ".write-test"
         probe.write_text("", encoding="utf-8")
         probe.unlink()
@@ -183,7 +183,7 @@ class _Job:
     cwd: str
 
 
-def run_mypy(files: Sequence[tuple[Path, Path, str]], project: Path, python: Path | None,
+def run_mypy(files: Sequence[tuple[Path, Path, str]], mypy_cache: Path | None, python: Path | None,
              timeout: float, cancel: threading.Event | None = None) -> MypyRun:
     """Type-check `(path, root, module)` files; never raises. `python` is the target interpreter."""
     started = time.perf_counter()
@@ -199,7 +199,7 @@ def run_mypy(files: Sequence[tuple[Path, Path, str]], project: Path, python: Pat
     with tempfile.TemporaryDirectory(prefix="oocheck-mypy-") as tmp:
         config_file = os.path.join(tmp, "mypy.ini")
         Path(config_file).write_text("[mypy]\n", encoding="utf-8")
-        jobs = [_Job(i, g, mypy_args(config_file, cache_dir(project, g), python, json_output), str(g.roots[0]))
+        jobs = [_Job(i, g, mypy_args(config_file, cache_dir(mypy_cache, g), python, json_output), str(g.roots[0]))
                 for i, g in enumerate(groups)]
         results, problem = _run_jobs(jobs, timeout, cancel or threading.Event())
     done = 0
@@ -315,17 +315,18 @@ def _stop(workers: list[subprocess.Popen[str]]) -> None:
 class MypyInBackground:
     """`run_mypy` in a thread, started early so that mypy's processes overlap oocheck's own indexing."""
 
-    def __init__(self, files: Sequence[tuple[Path, Path, str]], project: Path, python: Path | None,
+    def __init__(self, files: Sequence[tuple[Path, Path, str]], mypy_cache: Path | None, python: Path | None,
                  timeout: float) -> None:
         self._result: MypyRun | None = None
         self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(list(files), project, python, timeout), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(list(files), mypy_cache, python, timeout), daemon=True)
         self._timeout = timeout
         self._thread.start()
 
-    def _run(self, files: list[tuple[Path, Path, str]], project: Path, python: Path | None, timeout: float) -> None:
+    def _run(self, files: list[tuple[Path, Path, str]], mypy_cache: Path | None, python: Path | None,
+             timeout: float) -> None:
         try:
-            self._result = run_mypy(files, project, python, timeout, self._cancel)
+            self._result = run_mypy(files, mypy_cache, python, timeout, self._cancel)
         except Exception as exc:  # the bridge must never take the check down
             self._result = MypyRun(warning=f"the mypy bridge failed: {type(exc).__name__}: {exc}")
 

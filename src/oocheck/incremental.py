@@ -1,0 +1,99 @@
+"""The inference of a repo with as few module walks as the cache allows.
+
+A full check walks every module and stores, per module, what its walk changed elsewhere (its
+effects, analyzer/effects.py) under a key made of its text and the text of every module it reaches
+by imports (analyzer/depends.py). A partial check — only some files passed, as a pre-commit hook
+does — still parses and resolves the whole repo, but walks only:
+
+- the passed files and the files that import them (their findings are the ones reported),
+- the modules defining a base class of a class in those files (a base's calls of overridden
+  methods are judged against the subclass, OO207),
+- and every module whose effects the cache does not hold for its current key;
+
+the other modules' effects are replayed from the cache. The findings of a reported file are the
+ones a full check gives it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from oocheck import __version__
+from oocheck.analyzer.depends import closure_keys, global_names, import_graph, importers
+from oocheck.analyzer.effects import ModuleEffects, can_replay, replay
+from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.infer import Walked, infer_repo
+from oocheck.analyzer.model import ClassInfo, ModuleInfo
+from oocheck.cache import Cache
+from oocheck.calls import names_set_by, rebound_by
+
+EFFECTS = "effects"
+
+
+def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) -> set[Path] | None:
+    """Walk the modules of `index` that need it, replay the others' effects from `cache`, and store
+    the effects of the walks the cache lacks. `only`: the files whose findings are wanted (resolved
+    paths); returns the files to report (those and the files importing them), or None for all."""
+    if only is None and not cache.enabled:
+        infer_repo(index)
+        return None
+    graph = import_graph(index.modules)
+    closures = closure_keys(graph, {m: m.digest for m in index.modules})
+    keys = {m: _entry_key(m, closure) for m, closure in closures.items()}
+    if only is None:
+        _store(index, cache, keys, infer_repo(index))
+        return None
+    wanted = set(only)
+    passed = {m for m in index.modules if m.path.resolve() in wanted}
+    report = passed | importers(graph, passed)
+    walk = set(report) | {base.module for m in report for cls in m.classes for base in cls.mro
+                          if isinstance(base, ClassInfo)}
+    cached: list[tuple[ModuleEffects, ModuleEffects]] = []
+    for module in index.modules:
+        if module in walk:
+            continue
+        entry = _load(cache, keys[module])
+        if entry is None or not all(can_replay(index, part) for part in entry):
+            walk.add(module)
+        else:
+            cached.append(entry)
+    # Effects made during a walk are seen by the walks after it; the stores recorded after every
+    # walk are seen by none: replayed in the same two steps.
+    for during, _ in cached:
+        replay(index, during)
+    index.walked = {id(m) for m in walk}
+    walked = infer_repo(index, [m for m in index.modules if m in walk])
+    for _, after in cached:
+        replay(index, after)
+    _store(index, cache, keys, walked)
+    return {m.path.resolve() for m in report} | wanted
+
+
+def _entry_key(module: ModuleInfo, closure: str) -> str:
+    # The interpreter matters: standard-library classes are introspected at runtime.
+    text = "\0".join([__version__, sys.version, str(module.path), module.display_path, str(module.root), closure])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _load(cache: Cache, key: str) -> tuple[ModuleEffects, ModuleEffects] | None:
+    data: Any = cache.get_json(EFFECTS, key)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return ModuleEffects.from_json(data["during"]), ModuleEffects.from_json(data["after"])
+    except (KeyError, TypeError, ValueError):
+        return None  # another shape: walk the module again and rewrite the entry
+
+
+def _store(index: RepoIndex, cache: Cache, keys: dict[ModuleInfo, str], walked: list[Walked]) -> None:
+    for walk in walked:
+        key = keys[walk.module]
+        if not cache.enabled or cache.has(EFFECTS, key):
+            continue
+        walk.after.names_set.extend(names_set_by(index.calls[walk.calls]))
+        walk.after.rebound.extend(global_names(walk.module) | rebound_by(index.accesses[walk.accesses]))
+        cache.put_json(EFFECTS, key, {"during": walk.during.to_json(), "after": walk.after.to_json()})
