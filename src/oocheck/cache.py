@@ -67,9 +67,6 @@ class Cache:
         assert self.folder is not None
         return self.folder / namespace / key[:2] / key
 
-    def has(self, namespace: str, key: str) -> bool:
-        return self.folder is not None and self._entry(namespace, key).is_file()
-
     def get(self, namespace: str, key: str) -> bytes | None:
         """The payload stored under `key`, or None when absent or not intact."""
         if self.folder is None:

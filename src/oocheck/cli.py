@@ -102,6 +102,11 @@ def check(
         "the watchfiles package: pip install 'oocheck[watch]'."))] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help=(
         "Print how many findings each code has instead of the findings (json with --format json)."))] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=(
+        "Where the cache goes (default: .oocheck_cache in the folder of pyproject.toml, else the current "
+        "folder). Safe to share between runs at once; delete it any time."))] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=(
+        "Neither read nor write the cache (mypy's included). Findings are the same either way."))] = False,
 ) -> None:
     """Check PATHS as one repo and report predicted runtime failures.
 
@@ -142,6 +147,8 @@ def check(
             python=python,
             mypy=mypy,
             mypy_timeout=mypy_timeout,
+            cache_dir=cache_dir,
+            cache=False if no_cache else None,
         )
         _check_codes(config)
         if config.python is not None and not config.python.exists():

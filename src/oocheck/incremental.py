@@ -45,7 +45,8 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     closures = closure_keys(graph, {m: m.digest for m in index.modules})
     keys = {m: _entry_key(m, closure) for m, closure in closures.items()}
     if only is None:
-        _store(index, cache, keys, infer_repo(index))
+        walked = infer_repo(index)
+        _store(index, cache, keys, walked, {keys[m] for m in index.modules if _load(cache, keys[m]) is not None})
         return None
     wanted = set(only)
     passed = {m for m in index.modules if m.path.resolve() in wanted}
@@ -53,10 +54,13 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     walk = set(report) | {base.module for m in report for cls in m.classes for base in cls.mro
                           if isinstance(base, ClassInfo)}
     cached: list[tuple[ModuleEffects, ModuleEffects]] = []
+    intact: set[str] = set()
     for module in index.modules:
+        entry = _load(cache, keys[module])
+        if entry is not None:
+            intact.add(keys[module])
         if module in walk:
             continue
-        entry = _load(cache, keys[module])
         if entry is None or not all(can_replay(index, part) for part in entry):
             walk.add(module)
         else:
@@ -69,7 +73,7 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     walked = infer_repo(index, [m for m in index.modules if m in walk])
     for _, after in cached:
         replay(index, after)
-    _store(index, cache, keys, walked)
+    _store(index, cache, keys, walked, intact)
     return {m.path.resolve() for m in report} | wanted
 
 
@@ -89,10 +93,12 @@ def _load(cache: Cache, key: str) -> tuple[ModuleEffects, ModuleEffects] | None:
         return None  # another shape: walk the module again and rewrite the entry
 
 
-def _store(index: RepoIndex, cache: Cache, keys: dict[ModuleInfo, str], walked: list[Walked]) -> None:
+def _store(index: RepoIndex, cache: Cache, keys: dict[ModuleInfo, str], walked: list[Walked],
+           intact: set[str]) -> None:
+    """Write the entries the cache lacks, or holds damaged."""
     for walk in walked:
         key = keys[walk.module]
-        if not cache.enabled or cache.has(EFFECTS, key):
+        if not cache.enabled or key in intact:
             continue
         walk.after.names_set.extend(names_set_by(index.calls[walk.calls]))
         walk.after.rebound.extend(global_names(walk.module) | rebound_by(index.accesses[walk.accesses]))

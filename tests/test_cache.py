@@ -1,0 +1,105 @@
+"""The cache: findings never depend on it, a damaged entry is rebuilt, an unwritable folder is one
+warning, and a partial check (the changed files) reports what a full check reports for them."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from oocheck.cache import Cache
+from oocheck.config import Config
+from oocheck.engine import CheckResult, check_paths
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def run(paths: list[Path], cache_dir: Path | None, only: list[Path] | None = None) -> CheckResult:
+    config = Config(mypy=False, cache=cache_dir is not None, cache_dir=cache_dir)
+    return check_paths(paths, config, only=only)
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in (folder / "effects").rglob("*") if p.is_file())
+
+
+def test_entries_round_trip_and_damage_is_never_trusted(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    cache = Cache.open(tmp_path / "c", warnings)
+    cache.put("ns", "abcdef", b'{"x": 1}')
+    assert cache.get("ns", "abcdef") == b'{"x": 1}' and cache.get_json("ns", "abcdef") == {"x": 1}
+    entry = tmp_path / "c" / "ns" / "ab" / "abcdef"
+    data = entry.read_bytes()
+    for damaged in (data[:-1], data[:10], b"", data.replace(b'"x"', b'"y"'), data.replace(b"oocheck-cache 1", b"other 9")):
+        entry.write_bytes(damaged)
+        assert cache.get("ns", "abcdef") is None, damaged
+    assert cache.get("ns", "missing") is None
+    assert not warnings and (tmp_path / "c" / ".gitignore").read_text().strip().endswith("*")
+    assert not [p for p in (tmp_path / "c").rglob(".tmp-*")]  # no temporary file left behind
+
+
+def test_findings_are_the_same_without_cache_cold_and_warm(tmp_path: Path) -> None:
+    plain = run([FIXTURES], None)
+    assert plain.findings and not (tmp_path / "c").exists()
+    cold = run([FIXTURES], tmp_path / "c")
+    assert entries(tmp_path / "c")
+    warm = run([FIXTURES], tmp_path / "c")
+    assert cold.findings == plain.findings == warm.findings
+    assert not cold.warnings and not warm.warnings
+
+
+def test_corrupt_entries_are_rebuilt(tmp_path: Path) -> None:
+    expected = run([FIXTURES], tmp_path / "c").findings
+    for entry in entries(tmp_path / "c"):
+        entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a half-written file
+    target = FIXTURES / "attribute" / "base_import_alias"
+    partial = run([FIXTURES], tmp_path / "c", only=[next(target.glob("*.py"))])
+    assert partial.reported is not None
+    assert partial.findings == [f for f in expected if Path(f.path).resolve() in partial.reported]
+    assert all(Cache(tmp_path / "c").get("effects", e.name) is not None for e in entries(tmp_path / "c"))
+
+
+def test_partial_check_reports_what_a_full_check_reports_for_those_files(tmp_path: Path) -> None:
+    full = run([FIXTURES], tmp_path / "c")
+    # Files of the cross-module fixtures (folders), where context from other files decides.
+    sample = sorted(p for folder in sorted(FIXTURES.glob("*/*/")) for p in folder.glob("*.py"))[::3][:8]
+    assert len(sample) >= 4
+    for path in sample:
+        partial = run([FIXTURES], tmp_path / "c", only=[path])
+        assert partial.reported is not None and path.resolve() in partial.reported
+        assert partial.findings == [f for f in full.findings if Path(f.path).resolve() in partial.reported], path
+
+
+def test_files_importing_a_changed_file_are_checked_with_it(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "shapes.py").write_text("class Shape:\n    def __init__(self):\n        self.area = 0\n")
+    (repo / "use.py").write_text("from shapes import Shape\n\nShape().area\n")
+    (repo / "other.py").write_text("class Other:\n    pass\n\nOther().size\n")
+    cache = tmp_path / "c"
+    assert run([repo], cache).findings  # other.py: warm the cache
+    (repo / "shapes.py").write_text("class Shape:\n    def __init__(self):\n        self.surface = 0\n")
+    partial = run([repo], cache, only=[repo / "shapes.py"])
+    assert [(Path(f.path).name, f.code) for f in partial.findings] == [("use.py", "OO101")]
+    assert partial.findings == [f for f in run([repo], None).findings if Path(f.path).name == "use.py"]
+
+
+def test_an_unwritable_cache_is_one_warning_and_the_same_findings(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = run([FIXTURES], None).findings
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    not_a_folder = run([FIXTURES], blocker / "cache")
+    assert not_a_folder.findings == expected
+    assert len(not_a_folder.warnings) == 1 and "running without the cache" in not_a_folder.warnings[0]
+
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    full_disk = run([FIXTURES], tmp_path / "full")
+    assert full_disk.findings == expected
+    assert [w for w in full_disk.warnings if "cache" in w] == full_disk.warnings and len(full_disk.warnings) == 1
+    assert not [p for p in (tmp_path / "full").rglob(".tmp-*")]
