@@ -32,7 +32,8 @@ def test_entries_round_trip_and_damage_is_never_trusted(tmp_path: Path) -> None:
     assert cache.get("ns", "abcdef") == b'{"x": 1}' and cache.get_json("ns", "abcdef") == {"x": 1}
     entry = tmp_path / "c" / "ns" / "ab" / "abcdef"
     data = entry.read_bytes()
-    for damaged in (data[:-1], data[:10], b"", data.replace(b'"x"', b'"y"'), data.replace(b"oocheck-cache 1", b"other 9")):
+    other_format = data.replace(b"oocheck-cache 1", b"other 9")
+    for damaged in (data[:-1], data[:10], b"", data.replace(b'"x"', b'"y"'), other_format):
         entry.write_bytes(damaged)
         assert cache.get("ns", "abcdef") is None, damaged
     assert cache.get("ns", "missing") is None
