@@ -32,6 +32,7 @@ from oocheck.analyzer.signatures import (
     generated_signature,
 )
 from oocheck.analyzer.values import ClassObject, FunctionValue, Instance, ModuleValue, StdlibModule, SuperValue
+from oocheck.analyzer.walk import walk
 from oocheck.diagnostics import Confidence, Finding, Location
 from oocheck.rule import CheckContext, Rule
 
@@ -239,7 +240,7 @@ def _body_binding_table(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
 
 
 def _names(target: ast.expr) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(target) if isinstance(n, ast.Name)}
 
 
 def literal_type(expr: ast.expr | None) -> str | None:
@@ -627,7 +628,7 @@ def constructor(cls: ClassInfo) -> Constructor | None:
 # -- call shapes ----------------------------------------------------------------------------------
 
 def _stores(container: ast.AST, name: str) -> list[ast.AST]:
-    return [n for n in ast.walk(container)
+    return [n for n in walk(container)
             if (isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load))
             or (isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names)
             or (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name)]
@@ -648,9 +649,9 @@ def _single_assignment(container: ast.AST, body: list[ast.stmt], name: str, befo
 
 def _only_unpacked(container: ast.AST, name: str) -> bool:
     """Every read of `name` unpacks it into a call (`*name`, `**name`): nothing can mutate it."""
-    unpacked = {id(n.value) for n in ast.walk(container) if isinstance(n, ast.Starred)}
-    unpacked |= {id(k.value) for k in ast.walk(container) if isinstance(k, ast.keyword) and k.arg is None}
-    return all(id(n) in unpacked for n in ast.walk(container)
+    unpacked = {id(n.value) for n in walk(container) if isinstance(n, ast.Starred)}
+    unpacked |= {id(k.value) for k in walk(container) if isinstance(k, ast.keyword) and k.arg is None}
+    return all(id(n) in unpacked for n in walk(container)
                if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
 
 
@@ -829,14 +830,14 @@ def _tested(site: CallSite, name: str) -> bool:
     expects it may hold something callable."""
     container: ast.AST = site.scope.function if site.scope.function is not None else site.scope.module.tree
     tests: list[ast.AST] = []
-    for node in ast.walk(container):
+    for node in walk(container):
         if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
             tests.append(node.test)
         elif isinstance(node, ast.BoolOp):
             tests.extend(node.values)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "callable":
             tests.extend(node.args)
-    return any(isinstance(n, ast.Attribute) and n.attr == name for test in tests for n in ast.walk(test))
+    return any(isinstance(n, ast.Attribute) and n.attr == name for test in tests for n in walk(test))
 
 
 def _not_callable(site: CallSite, member: Member, through_class: bool, exact: bool,
@@ -977,7 +978,7 @@ def _handles_type_error(handler: ast.ExceptHandler) -> bool:
 def _is_version_guard(test: ast.expr, module: ModuleInfo) -> bool:
     """`sys.version_info >= (3, 12)`, `pytest.__version__ < "7"`, `sys.platform == "win32"`, `TYPE_CHECKING`,
     and feature tests on an imported module (`hasattr(typing, "TypeAliasType")`)."""
-    for node in ast.walk(test):
+    for node in walk(test):
         name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
         if name in _GUARD_NAMES or "version" in name.lower():
             return True
@@ -991,7 +992,7 @@ def _is_version_guard(test: ast.expr, module: ModuleInfo) -> bool:
 
 def _calls_in(nodes: list[ast.stmt] | list[ast.expr]) -> Iterator[int]:
     for node in nodes:
-        yield from (id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+        yield from (id(n) for n in walk(node) if isinstance(n, ast.Call))
 
 
 def _exempt_calls(module: ModuleInfo, rebound: set[str]) -> Iterator[int]:
@@ -999,7 +1000,7 @@ def _exempt_calls(module: ModuleInfo, rebound: set[str]) -> Iterator[int]:
     pytest.raises(TypeError):`, `except TypeError:` around them, a class body included), and calls
     under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`).
     The same walk adds the names `global` statements rebind to `rebound` (one walk per module, not two)."""
-    for node in ast.walk(module.tree):
+    for node in walk(module.tree):
         if isinstance(node, ast.Global):
             rebound.update(node.names)
         elif isinstance(node, ast.Call) and node.args \

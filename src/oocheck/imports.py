@@ -34,6 +34,7 @@ from oocheck.analyzer.collect import dotted_name
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.members import Found, module_lookup
 from oocheck.analyzer.model import ModuleInfo
+from oocheck.analyzer.walk import walk
 from oocheck.environment import TargetEnvironment
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -75,7 +76,7 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 def _depends_on_interpreter(test: ast.expr, flags: set[str] | frozenset[str] = frozenset()) -> bool:
     """True for a test on the interpreter (`sys.version_info >= (3, 11)`) or on a flag derived from one."""
-    for node in ast.walk(test):
+    for node in walk(test):
         name = dotted_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
         if name and any(name.startswith(prefix) or name == prefix.rstrip(".") for prefix in _VERSION_TESTS):
             return True
@@ -98,7 +99,7 @@ def _suppresses_import_error(item: ast.withitem) -> bool:
 def _bound_names(body: list[ast.stmt]) -> set[str]:
     names: set[str] = set()
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.add(node.id)
             elif isinstance(node, ast.alias):
@@ -160,7 +161,7 @@ class _Walker:
                 self.block(stmt.orelse, guarded)
             elif not _depends_on_interpreter(stmt.test, self.flags):
                 # `if HAS_YAML:` / `if yaml is not None:` after a guarded import: optional too.
-                optional = any(isinstance(n, ast.Name) and n.id in self.optional for n in ast.walk(stmt.test))
+                optional = any(isinstance(n, ast.Name) and n.id in self.optional for n in walk(stmt.test))
                 self.block(stmt.body, guarded or optional)
                 self.block(stmt.orelse, guarded or optional)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
@@ -198,7 +199,7 @@ class _Walker:
             # looking into every assignment of every function would cost a walk of each.
             if _depends_on_interpreter(stmt.value, self.flags):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                self.flags |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+                self.flags |= {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
 
 
 def import_sites(index: RepoIndex) -> list[ImportSite]:
@@ -473,7 +474,7 @@ def _changes_path(module: ModuleInfo) -> bool:
     """An `__init__` that extends its `__path__` (pkgutil.extend_path, __path__.append) finds more."""
     answer = _CHANGES_PATH.get(module.tree)
     if answer is None:
-        answer = any(isinstance(n, ast.Name) and n.id == "__path__" for n in ast.walk(module.tree))
+        answer = any(isinstance(n, ast.Name) and n.id == "__path__" for n in walk(module.tree))
         _CHANGES_PATH[module.tree] = answer
     return answer
 

@@ -9,6 +9,7 @@ import ast
 from collections.abc import Iterator
 
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ImportBinding, ModuleInfo
+from oocheck.analyzer.walk import walk
 
 _PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty"}
 _ABSTRACT_DECORATORS = {
@@ -153,7 +154,7 @@ class ModuleCollector:
                 self._bind(stmt.target.id, stmt)
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
-                for node in ast.walk(case.pattern):
+                for node in walk(case.pattern):
                     capture = getattr(node, "name", None)
                     if isinstance(capture, str):
                         self._bind(capture, stmt)
@@ -167,7 +168,7 @@ class ModuleCollector:
 
     def _names_in(self, node: ast.AST) -> None:
         """Walrus targets in an expression bind module names too."""
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                 self._bind(sub.target.id, sub)
 
@@ -247,7 +248,7 @@ _NAMESPACE_READERS = {"dict", "list", "len", "sorted", "repr", "str", "print", "
 def _is_namespace_write(namespace: ast.expr, func: ast.AST) -> bool:
     """Whether `self.__dict__` / `vars(self)` (the node `namespace`) is written, or handed to code that
     might write it; reading it (`.items()`, `in`, `dict(...)`) adds no attribute."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Attribute) and node.value is namespace:
             return node.attr in _NAMESPACE_MUTATORS
         if isinstance(node, ast.Subscript) and node.value is namespace:
@@ -332,7 +333,7 @@ class ClassBodyCollector:
                     self._add(local, BindingKind.CLASS_VAR, stmt, class_level=True)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue  # their bodies are their own namespaces
-            for node in ast.walk(stmt):
+            for node in walk(stmt):
                 if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                     self._add(node.target.id, BindingKind.CLASS_VAR, node, class_level=True)
                 if isinstance(node, ast.Call) and dotted_name(node.func) in {"locals", "vars"}:
@@ -392,7 +393,7 @@ class ClassBodyCollector:
         if receiver is None:
             return
         class_level = kind is BindingKind.CLASSMETHOD or func.name == "__new__"
-        for node in ast.walk(func):
+        for node in walk(func):
             # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
                 self._init_call(node.func.value)

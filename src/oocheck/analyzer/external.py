@@ -21,6 +21,8 @@ import types
 from dataclasses import dataclass, field
 from typing import Any
 
+from oocheck.analyzer.walk import walk
+
 # Importing these has side effects (opening a browser, printing, starting a GUI).
 _NEVER_IMPORT = frozenset({"antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle", "__main__"})
 STDLIB_MODULES: frozenset[str] = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
@@ -134,7 +136,7 @@ def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
         return set(), False
     names: set[str] = set()
     dynamic = False
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             if isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}:
                 names.add(node.attr)

@@ -38,6 +38,7 @@ from oocheck.analyzer.values import (
     SuperValue,
     Value,
 )
+from oocheck.analyzer.walk import walk
 
 BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 _RAISES_HELPERS = {"raises", "assertRaises", "assertRaisesRegex", "suppress"}
@@ -271,7 +272,7 @@ def _assigned_names(body: list[ast.stmt]) -> set[str]:
                 names.add(node.name)
             targets = []
         elif isinstance(node, ast.match_case):
-            names.update(n for sub in ast.walk(node.pattern) if isinstance(n := getattr(sub, "name", None), str))
+            names.update(n for sub in walk(node.pattern) if isinstance(n := getattr(sub, "name", None), str))
             targets = []
         else:
             targets = []
@@ -431,7 +432,7 @@ class FlowWalker:
             branches = []
             for case in stmt.cases:
                 self.env = dict(before)
-                for node in ast.walk(case.pattern):
+                for node in walk(case.pattern):
                     name = getattr(node, "name", None)
                     if isinstance(name, str):
                         self.env[name] = None
@@ -523,7 +524,7 @@ class FlowWalker:
     def _forget_literals(self, test: ast.expr) -> None:
         """A test on a name (`if x is None`, `if not x`, `x and x.y`) says something about its value:
         a name known only by its builtin type becomes unknown rather than wrongly known."""
-        for node in ast.walk(test):
+        for node in walk(test):
             if isinstance(node, ast.Name) and literal_type(self.env.get(node.id)) is not None:
                 self.env[node.id] = None
 
@@ -597,7 +598,7 @@ class FlowWalker:
 
     def _narrow(self, test: ast.expr, env: Env) -> None:
         """`isinstance(x, C)` makes `x` an instance of `C` (or unknown) in the guarded code."""
-        for node in ast.walk(test):
+        for node in walk(test):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
                     and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
                 target = node.args[1]
@@ -607,7 +608,7 @@ class FlowWalker:
                 env[node.args[0].id] = narrowed if isinstance(test, ast.Call) else None
 
     def _unnarrow(self, test: ast.expr, env: Env) -> None:
-        for node in ast.walk(test):
+        for node in walk(test):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
                     and node.args and isinstance(node.args[0], ast.Name)):
                 env[node.args[0].id] = None
@@ -1308,7 +1309,7 @@ def _new_returns_instance(klass: ClassInfo) -> bool:
     if new is None or new.decorator_list:
         return False
     cls_name = first_param(new)
-    returns = [n for n in ast.walk(new) if isinstance(n, ast.Return)]
+    returns = [n for n in walk(new) if isinstance(n, ast.Return)]
     if not returns:
         return False
     for ret in returns:

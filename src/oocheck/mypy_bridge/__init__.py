@@ -47,6 +47,7 @@ from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallSite
 from oocheck.analyzer.members import open_reason
 from oocheck.analyzer.model import ClassInfo
 from oocheck.analyzer.values import ClassObject, FunctionValue, Instance, SuperValue, Value
+from oocheck.analyzer.walk import walk
 from oocheck.diagnostics import Confidence, Finding, Location
 from oocheck.discovery import SourceFile
 from oocheck.mypy_bridge.codes import IMPORT_MESSAGE, MYPY_CODES, MypyMapping, all_mappings, mapping_for
@@ -82,7 +83,7 @@ def documented_codes() -> list[DocumentedCode]:
 
 def _import_lines(tree: ast.Module) -> set[int]:
     lines: set[int] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.ImportFrom):
             lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
