@@ -264,11 +264,14 @@ def test_side_by_side_in_text_and_report(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setattr(baseline_tools, "check_folder", fake_check)
     monkeypatch.setattr(baselines, "version", lambda name: "9.9")
     report = tmp_path / "report"
-    result = CliRunner().invoke(app, ["study", str(MINI), "--baseline", "mypy", "--report", str(report)])
+    result = CliRunner().invoke(app, ["study", str(MINI), "--baseline", "mypy", "--report", str(report),
+                                      "--baseline-ignore", "call-arg", "--baseline-ignore", "reportCallIssue"])
     assert result.exit_code == 0, result.output
-    row = next(line for line in result.stdout.splitlines() if "mypy 9.9" in line)
-    # TypeError: 1 of 3 found, precisely.
-    assert [cell.strip() for cell in row.split("│") if cell.strip()][4:7] == ["1.000", "0.333", "0.500"]
-    assert "mypy: per code" in result.stdout
+    rows = {cells[0]: cells[1:] for line in result.stdout.splitlines()
+            if (cells := [cell.strip() for cell in line.split("│") if cell.strip()]) and cells[0].startswith("mypy")}
+    # TypeError: 1 of 3 found, precisely; without call-arg (the same run), none.
+    assert rows["mypy 9.9"][3:6] == ["1.000", "0.333", "0.500"]
+    assert rows["mypy 9.9 without call-arg"][3:6] == ["0.000", "0.000", "0.000"]
+    assert result.stdout.count("mypy: per code") == 1
     text = (report / "report.md").read_text()
     assert "## Peers side by side" in text and "| mypy 9.9 |" in text and "### mypy: per code" in text

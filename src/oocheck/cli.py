@@ -340,6 +340,9 @@ def study(
         "resolution), not only on the test's own lines and at import."))] = False,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help=(
         "With --fixes: apply the unsafe fixes too, to measure them."))] = False,
+    baseline_ignore: Annotated[list[str] | None, typer.Option(help=(
+        "Also score each --baseline peer without this code of its own (e.g. arg-type, reportArgumentType), "
+        "as a user who turns it off would run it: an extra row from the same run. Repeatable."))] = None,
 ) -> None:
     """Check generated classes and score the predicted first failure of every recorded test case.
 
@@ -374,7 +377,8 @@ def study(
         with progress_bar(sys.stderr.isatty()) as hook:
             raise typer.Exit(fixes_command(path, split, output_format, mypy, hook, options, unsafe_fixes))
     raise typer.Exit(run_command(path, split, show_distribution, predictions, output_format, report, min_confidence,
-                                 mypy, options, baseline or [], baseline_calls))
+                                 mypy, options, baseline or [], baseline_calls,
+                                 baseline_ignore or []))
 
 
 def main() -> None:

@@ -40,14 +40,16 @@ def finding_code(tool: str, row: PeerCode) -> str:
     return row.code if general is None or general.predicts == row.predicts else f"{row.code}/{row.predicts}"
 
 
-def peer_findings(tool: str, diagnostics: Iterable[PeerDiagnostic], display: dict[str, str]) -> list[Finding]:
+def peer_findings(tool: str, diagnostics: Iterable[PeerDiagnostic], display: dict[str, str],
+                  ignored: Sequence[str] = ()) -> list[Finding]:
     """The mapped diagnostics as findings on the index's modules (`display`: absolute path -> display path).
 
-    Import diagnostics (`environment` rows) and diagnostics in files the index does not hold are dropped.
+    Import diagnostics (`environment` rows), the `ignored` codes and diagnostics in files the index
+    does not hold are dropped.
     """
     found = []
     for diag in diagnostics:
-        row = mapping_for(tool, diag.code, diag.message)
+        row = None if diag.code in ignored else mapping_for(tool, diag.code, diag.message)
         path = display.get(str(diag.path))
         if row is None or row.environment or path is None:
             continue
@@ -91,6 +93,12 @@ class BaselineResult:
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     follow_calls: bool = False
+    ignored: tuple[str, ...] = ()  # the tool's codes left out (`--baseline-ignore`)
+
+    @property
+    def label(self) -> str:
+        """The name of this result in the tables: `mypy`, or `mypy without arg-type`."""
+        return f"{self.tool} without {', '.join(self.ignored)}" if self.ignored else self.tool
 
     def add_findings(self, findings: Sequence[Finding]) -> None:
         self.findings_per_code.update(f.code for f in findings)
@@ -103,18 +111,17 @@ class BaselineResult:
     def metrics(self, split: str, with_human: bool) -> StudyMetrics:
         result = compute(split, self.scored, self.findings_per_code, self.predicts,
                          self.human if with_human else None)
-        result.extra = {"tool": self.tool, "version": self.version,
+        result.extra = {"tool": self.tool, "version": self.version, "ignored": list(self.ignored),
                         "left_out_codes": list(environment_codes(self.tool)),
                         "failed_folders": list(self.failures), "follow_calls": self.follow_calls,
                         "seconds": round(self.seconds, 2)}
         return result
 
 
-def predict_generated(result: BaselineResult, index: RepoIndex, outcomes: Sequence[TestOutcome]) -> None:
-    """Run the tool over the folders of the recorded tests and predict every test case."""
-    run = run_tool(result.tool, code_folders(index, {o.test_file.parent for o in outcomes}), result.scratch)
+def score_generated(result: BaselineResult, index: RepoIndex, outcomes: Sequence[TestOutcome], run: ToolRun) -> None:
+    """Predict every recorded test case from the tool's run over their folders."""
     result.add_run(run)
-    findings = peer_findings(result.tool, run.diagnostics, display_paths(index))
+    findings = peer_findings(result.tool, run.diagnostics, display_paths(index), result.ignored)
     result.add_findings(findings)
     predictor = peer_predictor(index, findings, result.follow_calls)
     tests = predictor.tests()
@@ -124,13 +131,12 @@ def predict_generated(result: BaselineResult, index: RepoIndex, outcomes: Sequen
                                         test is not None))
 
 
-def predict_human_level(result: BaselineResult, folder: Path, index: RepoIndex, copies: dict[str, HumanSample],
-                        level: str) -> None:
-    """The tool's predictions for one docstring level of human-written classes (copied into `folder`)."""
-    run = run_tool(result.tool, code_folders(index, [folder]), result.scratch)
+def score_human_level(result: BaselineResult, index: RepoIndex, copies: dict[str, HumanSample], level: str,
+                      run: ToolRun) -> None:
+    """Predict the tests of one docstring level of human-written classes from the tool's run over their copy."""
     result.add_run(run)
-    predictor = peer_predictor(index, peer_findings(result.tool, run.diagnostics, display_paths(index)),
-                               result.follow_calls)
+    predictor = peer_predictor(index, peer_findings(result.tool, run.diagnostics, display_paths(index),
+                                                    result.ignored), result.follow_calls)
     for (test_path, _), test in sorted(predictor.tests().items()):
         copied = copies.get(test_path)
         if copied is not None:
@@ -143,37 +149,57 @@ def unknown_tools(names: Iterable[str]) -> list[str]:
 
 
 class PeerStudy:
-    """The peer tools of one study run: which are installed, their results, the time they took."""
+    """The peer tools of one study run: which are installed, their results, the time they took.
 
-    def __init__(self, tools: Iterable[str], scratch: Path, follow_calls: bool = False) -> None:
+    Each tool runs once; with `ignore`, a tool that has one of those codes is also scored without
+    them (a second result from the same run), as a user who turns those codes off would see it.
+    """
+
+    def __init__(self, tools: Iterable[str], scratch: Path, follow_calls: bool = False,
+                 ignore: Iterable[str] = ()) -> None:
         self.results: list[BaselineResult] = []
         self.warnings: list[str] = []
         self.seconds = 0.0  # wall time of the peers, human-written classes included
-        self.human_seconds = 0.0
+        ignore = tuple(dict.fromkeys(ignore))
         for tool in dict.fromkeys(tools):
-            if installed(tool):
-                self.results.append(BaselineResult(tool, scratch / tool, version(tool), follow_calls=follow_calls))
-            else:
+            if not installed(tool):
                 self.warnings.append(f"baseline {tool} is not installed here (pip install {TOOLS[tool].package}); "
                                      "it is left out")
+                continue
+            result = BaselineResult(tool, scratch / tool, version(tool), follow_calls=follow_calls)
+            self.results.append(result)
+            ignored = tuple(code for code in ignore if any(row.code == code for row in TABLE[tool]))
+            if ignored:
+                self.results.append(BaselineResult(tool, result.scratch, result.version, follow_calls=follow_calls,
+                                                   ignored=ignored))
+
+    def _by_tool(self) -> dict[str, list[BaselineResult]]:
+        groups: dict[str, list[BaselineResult]] = defaultdict(list)
+        for result in self.results:
+            groups[result.tool].append(result)
+        return groups
 
     def predict_generated(self, index: RepoIndex, outcomes: Sequence[TestOutcome], progress: Progress) -> None:
         started = time.perf_counter()
-        for result in self.results:
-            done = progress(f"running {result.tool} on the generated classes and their tests", None)
-            predict_generated(result, index, outcomes)
+        folders = code_folders(index, {o.test_file.parent for o in outcomes})
+        for tool, results in self._by_tool().items():
+            done = progress(f"running {tool} on the generated classes and their tests", None)
+            run = run_tool(tool, folders, results[0].scratch)
+            for result in results:
+                score_generated(result, index, outcomes, run)
             done(1)
         self.seconds += time.perf_counter() - started
 
     def on_level(self, folder: Path, predictor: Predictor, copies: dict[str, HumanSample], level: str) -> None:
         """Predict one docstring level of human-written classes (the hook of `predict_human`)."""
         started = time.perf_counter()
-        for result in self.results:
-            predict_human_level(result, folder, predictor.index, copies, level)
-        elapsed = time.perf_counter() - started
-        self.seconds += elapsed
-        self.human_seconds += elapsed
+        folders = code_folders(predictor.index, [folder])
+        for tool, results in self._by_tool().items():
+            run = run_tool(tool, folders, results[0].scratch)
+            for result in results:
+                score_human_level(result, predictor.index, copies, level, run)
+        self.seconds += time.perf_counter() - started
 
     def failure_warnings(self) -> list[str]:
         return [f"baseline {r.tool} could not check {len(r.failures)} folder(s), whose tests count as predicting "
-                f"nothing: {r.failures[0]}" for r in self.results if r.failures]
+                f"nothing: {r.failures[0]}" for r in self.results if r.failures and not r.ignored]

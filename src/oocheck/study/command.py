@@ -99,7 +99,7 @@ def _execution_note(summary: ExecutionSummary) -> str:
 def run_command(path: Path, split: str | None, show_distribution: bool, predictions: Path | None,
                 output_format: str, report: Path | None, min_confidence: str = "medium", mypy: bool = False,
                 execute: ExecuteOptions | None = None, baselines: Sequence[str] = (),
-                baseline_calls: bool = False) -> int:
+                baseline_calls: bool = False, baseline_ignore: Sequence[str] = ()) -> int:
     """Run the study as the command line asked; return the exit code."""
     problem = _check_outputs(output_format, predictions, report) or _check_execute(execute)
     unknown = unknown_tools(baselines)
@@ -124,7 +124,8 @@ def run_command(path: Path, split: str | None, show_distribution: bool, predicti
                 render_distribution(data.split, dist, console)
             return EXIT_OK
         with progress_bar(sys.stderr.isatty()) as hook:
-            run = run_study(path, split, hook, confidence, mypy, execute, baselines, baseline_calls)
+            run = run_study(path, split, hook, confidence, mypy, execute, baselines, baseline_calls,
+                            baseline_ignore)
     except StudyError as exc:
         _err(str(exc))
         return EXIT_USAGE

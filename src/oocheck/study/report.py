@@ -81,11 +81,12 @@ def render_text(metrics: StudyMetrics, console: Console) -> None:
 def _side_by_side_rows(metrics: StudyMetrics, peers: dict[str, StudyMetrics]) -> list[list[str]]:
     """One row per tool: AttributeError and TypeError P / R / F1 at test-case level, human false alarms."""
     rows = []
-    for name, m in [("oocheck", metrics), *peers.items()]:
-        version = m.extra.get("version") if m is not metrics else None
+    for m in [metrics, *peers.values()]:
+        name = " ".join(str(part) for part in (m.extra.get("tool", "oocheck"), m.extra.get("version")) if part)
+        if m.extra.get("ignored"):
+            name += f" without {', '.join(m.extra['ignored'])}"
         human = f"{m.human.rate:.1%}" if m.human is not None else "-"
-        rows.append([f"{name} {version}" if version else name,
-                     *[v for e in TARGETS for v in _prf(m.test_level[e])], human])
+        rows.append([name, *[v for e in TARGETS for v in _prf(m.test_level[e])], human])
     return rows
 
 
@@ -110,6 +111,8 @@ def render_baselines(metrics: StudyMetrics, peers: dict[str, StudyMetrics], cons
         table.add_row(*row)
     console.print(table)
     for tool, peer in peers.items():
+        if peer.extra.get("ignored"):
+            continue  # the same codes as the tool's own row, one fewer
         codes = Table("code", "predicts", "findings", "tests decided", "precision", "recall",
                       title=f"{tool}: per code (the code of each test's first predicted failure)")
         for rule in peer.rules:
@@ -209,6 +212,8 @@ def _peer_lines(metrics: StudyMetrics, peers: dict[str, StudyMetrics]) -> list[s
     note = _peer_note(peers)
     lines += [note[0].upper() + note[1:], ""]
     for tool, peer in peers.items():
+        if peer.extra.get("ignored"):
+            continue
         lines += [f"### {tool}: per code", ""]
         lines += _markdown_table(["code", "predicts", "findings", "tests decided", "precision", "recall"],
                                  ([r.code, r.predicts, str(r.findings), str(r.tests),

@@ -63,7 +63,7 @@ class StudyRun:
 
     def baseline_metrics(self) -> dict[str, StudyMetrics]:
         """The same metrics for each peer tool of `--baseline`, by tool name."""
-        return {b.tool: b.metrics(self.data.split, bool(self.data.human)) for b in self.baselines}
+        return {b.label: b.metrics(self.data.split, bool(self.data.human)) for b in self.baselines}
 
 
 def environment_codes() -> tuple[str, ...]:
@@ -135,7 +135,7 @@ def predict_human(samples: list[HumanSample], progress: Progress = _quiet,
 def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
               min_confidence: Confidence = MIN_CONFIDENCE, mypy: bool = False,
               execute: ExecuteOptions | None = None, baselines: Sequence[str] = (),
-              follow_calls: bool = False) -> StudyRun:
+              follow_calls: bool = False, baseline_ignore: Sequence[str] = ()) -> StudyRun:
     """Read the outcomes below `path`, predict every test case, and keep what the metrics need.
 
     `min_confidence` is the lowest confidence of a finding on a test's own lines that predicts a
@@ -143,7 +143,7 @@ def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
     default: on csn they add false predictions and most of the run time). With `execute`, the
     selection's tests are run here (contained) and their outcomes replace the recorded ones.
     `baselines` names peer tools scored the same way (`baselines.py`); one that is not installed is
-    left out with a warning.
+    left out with a warning; `baseline_ignore` adds each peer scored without those of its codes.
     """
     started = time.perf_counter()
     done = progress("reading outcomes", None)
@@ -156,7 +156,7 @@ def run_study(path: Path, split: str | None = None, progress: Progress = _quiet,
     scored, predictor, files = predict_outcomes(data, progress, min_confidence, mypy)
     predicted = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="oocheck-baselines-") as scratch:
-        peers = PeerStudy(baselines, Path(scratch), follow_calls)
+        peers = PeerStudy(baselines, Path(scratch), follow_calls, baseline_ignore)
         peers.predict_generated(predictor.index, data.outcomes, progress)
         human = (predict_human(data.human, progress, min_confidence, mypy,
                                peers.on_level if peers.results else None) if data.human else [])
