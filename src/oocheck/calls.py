@@ -15,7 +15,8 @@ import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from oocheck.analyzer.collect import dotted_name
+from oocheck.analyzer.collect import child_statements, dotted_name
+from oocheck.analyzer.depends import global_names
 from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallSite
@@ -122,14 +123,14 @@ def function_qualname(module: ModuleInfo, node: FunctionNode) -> str:
 
 
 def _collect_qualnames(node: ast.AST, prefix: str, names: dict[int, str]) -> None:
-    for child in ast.iter_child_nodes(node):
+    # Only statements are visited: a def or class is a statement, and no statement sits inside an
+    # expression (a lambda's body is one expression), so no qualname is missed.
+    for child in child_statements(node):
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names[id(child)] = f"{prefix}{child.name}"
             _collect_qualnames(child, f"{prefix}{child.name}.<locals>.", names)
         elif isinstance(child, ast.ClassDef):
             _collect_qualnames(child, f"{prefix}{child.name}.", names)
-        elif isinstance(child, ast.Lambda):
-            _collect_qualnames(child, f"{prefix}<lambda>.<locals>.", names)
         else:
             _collect_qualnames(child, prefix, names)
 
@@ -958,7 +959,6 @@ _GUARD_NAMES = frozenset({"version_info", "hexversion", "platform", "TYPE_CHECKI
 class RepoFacts:
     """What the whole repo says about its calls, gathered once per index."""
 
-    exempt: frozenset[int]  # ids of calls expected to fail, or only run on other Pythons
     set_by_name: frozenset[str]  # attribute names set by `setattr(x, "name", v)` or `mock.patch.object`
     rebound_functions: frozenset[str]  # functions declared `global` somewhere, or whose `__defaults__` is set
 
@@ -995,15 +995,12 @@ def _calls_in(nodes: list[ast.stmt] | list[ast.expr]) -> Iterator[int]:
         yield from (id(n) for n in walk(node) if isinstance(n, ast.Call))
 
 
-def _exempt_calls(module: ModuleInfo, rebound: set[str]) -> Iterator[int]:
+def _exempt_calls(module: ModuleInfo) -> Iterator[int]:
     """Calls a test expects to raise TypeError (`raises(TypeError, lambda: ...)`, `with
     pytest.raises(TypeError):`, `except TypeError:` around them, a class body included), and calls
-    under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`).
-    The same walk adds the names `global` statements rebind to `rebound` (one walk per module, not two)."""
+    under a Python-version or platform test (`if sys.version_info >= (3, 12):`, `if TYPE_CHECKING:`)."""
     for node in walk(module.tree):
-        if isinstance(node, ast.Global):
-            rebound.update(node.names)
-        elif isinstance(node, ast.Call) and node.args \
+        if isinstance(node, ast.Call) and node.args \
                 and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _RAISES_CALLS:
             if _exception_names(node.args[:1]) & CAUGHT_TYPE_ERROR:
                 lambdas = [a for a in [*node.args[1:], *(k.value for k in node.keywords)] if isinstance(a, ast.Lambda)]
@@ -1034,20 +1031,33 @@ def repo_facts(index: RepoIndex) -> RepoFacts:
     cached = _FACTS.get(id(index))
     if cached is not None and cached[0] is index:
         return cached[1]
-    exempt: set[int] = set()
     rebound: set[str] = set()
     for module in index.modules:
-        if index.walked is None or id(module) in index.walked:  # the others have no call sites to judge
-            exempt.update(_exempt_calls(module, rebound))
+        if index.walked is None or id(module) in index.walked:  # the others' are in their replayed effects
+            rebound |= global_names(module)
     set_by_name = names_set_by(index.calls)
     rebound |= rebound_by(index.accesses)
     for effects in index.replayed:  # modules a partial check did not walk
         set_by_name.update(effects.names_set)
         rebound.update(effects.rebound)
-    facts = RepoFacts(frozenset(exempt), frozenset(set_by_name), frozenset(rebound))
+    facts = RepoFacts(frozenset(set_by_name), frozenset(rebound))
     _FACTS.clear()
     _FACTS[id(index)] = (index, facts)
     return facts
+
+
+# Which calls of a module are exempt needs a walk of all of it: done only for a module where a call
+# would raise, once per tree.
+_EXEMPT: weakref.WeakKeyDictionary[ast.Module, frozenset[int]] = weakref.WeakKeyDictionary()
+
+
+def exempt_calls(module: ModuleInfo) -> frozenset[int]:
+    """The ids of the calls of `module` that are expected to fail or run only on other Pythons."""
+    found = _EXEMPT.get(module.tree)
+    if found is None:
+        found = frozenset(_exempt_calls(module))
+        _EXEMPT[module.tree] = found
+    return found
 
 
 def names_set_by(calls: Iterable[CallSite]) -> set[str]:
@@ -1072,8 +1082,15 @@ def rebound_by(accesses: Iterable[AttributeAccess]) -> set[str]:
 
 def judge(site: CallSite, index: RepoIndex) -> CallProblem | None:
     """The TypeError this call raises, when it certainly raises one."""
-    if site.caught & CAUGHT_TYPE_ERROR or id(site.node) in repo_facts(index).exempt:
+    if site.caught & CAUGHT_TYPE_ERROR:
         return None
+    problem = _judge(site, index)
+    if problem is not None and id(site.node) in exempt_calls(site.scope.module):
+        return None
+    return problem
+
+
+def _judge(site: CallSite, index: RepoIndex) -> CallProblem | None:
     callee = site.callee
     if isinstance(callee, ClassObject) and isinstance(callee.cls, ClassInfo):
         return _constructor_problem(site, callee.cls, callee.exact)

@@ -118,21 +118,29 @@ def _overrides(cls: type, name: str) -> bool:
     return any(isinstance(vars(klass).get(name), types.FunctionType) for klass in cls.__mro__)
 
 
+@functools.cache
+def _class_source(klass: type) -> str | None:
+    """The source of a class, or None. Asked once per class: `inspect.getsource` parses the whole
+    module to find a class statement, and every subclass asks again for the classes of its MRO."""
+    try:
+        return inspect.getsource(klass)
+    except (OSError, TypeError):
+        return None
+
+
 def _has_python_source(klass: type) -> bool:
     """A class statement can be found for it (a C type may sit in a module that has a file)."""
-    try:
-        inspect.getsource(klass)
-    except (OSError, TypeError):
-        return False
-    return True
+    return _class_source(klass) is not None
 
 
 def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
     """`self.x = ...` targets in the source of a pure-Python class; True when setattr is dynamic."""
+    source = _class_source(klass)
+    if source is None:
+        return set(), False
     try:
-        source = textwrap.dedent(inspect.getsource(klass))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, ValueError):
+        tree = ast.parse(textwrap.dedent(source))
+    except (SyntaxError, ValueError):
         return set(), False
     names: set[str] = set()
     dynamic = False

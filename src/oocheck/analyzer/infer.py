@@ -289,11 +289,15 @@ def _merge(envs: list[Env], keys: set[str] | None = None) -> Env:
     first = envs[0]
     merged: Env = {}
     all_keys = set().union(*(e.keys() for e in envs)) if keys is None else keys
+    rest = envs[1:]
     for key in all_keys:
+        head = first.get(key, _MISSING)
+        # Most names hold the very same value in every branch: settle those without building a list.
+        if head is not _MISSING and all((v := e.get(key, _MISSING)) is head or v == head for e in rest):
+            merged[key] = head
+            continue
         values = [e.get(key, _MISSING) for e in envs]
-        if values[0] is not _MISSING and all(v == values[0] for v in values):
-            merged[key] = first.get(key)
-        elif all(isinstance(v, Instance) for v in values):
+        if all(isinstance(v, Instance) for v in values):
             head = values[0]
             assert isinstance(head, Instance)
             same = all(isinstance(v, Instance) and v.cls is head.cls and v.exact == head.exact for v in values)
