@@ -43,6 +43,11 @@ def test_write_into_the_input():
 
 def test_delete_from_the_input():
     os.remove(os.path.join(INPUT, "shapes.py"))
+
+
+def test_write_next_to_the_input():
+    with open(os.path.join(os.path.dirname(INPUT), "escaped.txt"), "w") as handle:
+        handle.write("escaped")
 '''
 
 
@@ -161,6 +166,12 @@ def test_an_endless_loop_times_out_and_the_file_goes_on(executed: Executed) -> N
     assert endless.timed_out and len(endless.runs) >= 2
 
 
+def test_a_test_that_ends_the_interpreter_is_a_crash_and_the_file_goes_on(executed: Executed) -> None:
+    exit_case = executed.case("test_hostile.py::test_exits_the_interpreter")
+    assert exit_case.status == "failed" and exit_case.message.startswith("[crashed]"), exit_case.message
+    assert executed.case("test_hostile.py::test_after_the_exit").status == "passed"
+
+
 def test_a_memory_hog_hits_its_limit(executed: Executed) -> None:
     hog = executed.case("test_hostile.py::test_memory_hog")
     assert hog.status == "failed"
@@ -182,8 +193,9 @@ def test_a_fork_bomb_is_kept_under_its_limit(executed: Executed) -> None:
 def test_nothing_is_written_into_the_input(executed: Executed) -> None:
     assert executed.after == executed.before
     assert executed.case("test_hostile.py::test_writes_inside").status == "passed"  # into its copy
-    if os.geteuid() == 0:  # root: the input is mounted read-only for the tests
-        for name in ("test_write_into_the_input", "test_delete_from_the_input"):
+    assert not (executed.input.parent / "escaped.txt").exists()
+    if os.geteuid() == 0:  # root: all but the run's own folder is mounted read-only for the tests
+        for name in ("test_write_into_the_input", "test_delete_from_the_input", "test_write_next_to_the_input"):
             case = executed.case(f"test_escape.py::{name}")
             assert case.status == "failed" and "Read-only file system" in case.message, case.message
 

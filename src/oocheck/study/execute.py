@@ -290,13 +290,15 @@ class _FileRun:
             for nodeid in sorted(self.done):
                 command += ["--deselect", nodeid]
             ended = run_contained(command, copy, env, self.limits, work / "stdout.txt", work / "stderr.txt",
-                                  readonly=self.readonly)
+                                  readonly=self.readonly, writable=work)
             events = _read_events(events_path)
             collected = collected or next((e["ids"] for e in events if e["event"] == "collected"), [])
-            crashed = ended.timed_out or (ended.returncode is not None and ended.returncode < 0)
+            in_progress = self._apply(events)
+            # A test that began and never ended was stopped, whatever the exit code (`os._exit(0)`).
+            crashed = (ended.timed_out or (ended.returncode is not None and ended.returncode < 0)
+                       or in_progress is not None)
             self.runs.append({"returncode": ended.returncode, "timed_out": ended.timed_out, "crashed": crashed,
                               "seconds": round(ended.seconds, 3), "process_limit": ended.process_limit})
-            in_progress = self._apply(events)
             if not events and not crashed:
                 self.problem = f"pytest did not run (exit code {ended.returncode}): {_tail(work / 'stderr.txt')}"
                 return
@@ -358,7 +360,9 @@ def _stop_message(ended: ContainedRun, limits: Limits) -> str:
     # No "Error:" in it: the paper's ground truth labels a stopped test Other, not an exception.
     if ended.timed_out:
         return f"[timeout] stopped after {limits.timeout:g} s of wall-clock time"
-    return f"[crashed] the test process was killed by {ended.signal_name}"
+    if ended.signal_name is not None:
+        return f"[crashed] the test process was killed by {ended.signal_name}"
+    return f"[crashed] the test process exited with code {ended.returncode} in the middle of the test"
 
 
 def _sha256(path: Path) -> str:

@@ -8,9 +8,10 @@ through `sandbox_launch.py`, which sets the resource limits on itself and then b
 - processes: RLIMIT_NPROC, and for root (whom the kernel exempts from RLIMIT_NPROC) a pids cgroup
   when one can be made; when neither holds, `ContainedRun.process_limit` says so;
 - environment: only `ALLOWED_ENV` is inherited; HOME and TMPDIR point into the run's own folder;
-- files: for root, the input folders are mounted read-only for the command (a private mount
-  namespace). An unprivileged user's run can write wherever that user can: it works in a copy, but
-  only the file system's permissions keep it from the originals.
+- files: for root, the input folders, and then every file system but the run's own folder, /dev
+  and /proc, are mounted read-only for the command (a private mount namespace). An unprivileged
+  user's run can write wherever that user can: it works in a copy, but only the file system's
+  permissions keep it from the originals.
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def _settings(limits: Limits, cgroup_procs: str | None, readonly: Sequence[Path]) -> str:
+def _settings(limits: Limits, cgroup_procs: str | None, readonly: Sequence[Path], writable: Path | None) -> str:
     cpu = limits.cpu_seconds if limits.cpu_seconds is not None else int(limits.timeout) + 10
     memory = limits.memory_mb * MB
     rlimits = {"RLIMIT_AS": [memory, memory], "RLIMIT_CPU": [cpu, cpu + 5],
@@ -186,17 +187,20 @@ def _settings(limits: Limits, cgroup_procs: str | None, readonly: Sequence[Path]
     # For root RLIMIT_NPROC is not enforced: the cgroup holds the count instead.
     nproc = None if cgroup_procs else limits.max_processes
     return json.dumps({"rlimits": rlimits, "nproc": nproc, "cgroup_procs": cgroup_procs,
-                       "readonly": [str(p) for p in readonly]})
+                       "readonly": [str(p) for p in readonly], "writable": str(writable) if writable else None})
 
 
 def run_contained(command: Sequence[str], cwd: Path, env: Mapping[str, str], limits: Limits,
-                  stdout: Path, stderr: Path, readonly: Sequence[Path] = ()) -> ContainedRun:
+                  stdout: Path, stderr: Path, readonly: Sequence[Path] = (),
+                  writable: Path | None = None) -> ContainedRun:
     """Run `command` in `cwd` under `limits`; its output goes to the two files. Never raises for the
-    command's behaviour: a time-out or a crash is in the result. `readonly` folders (the inputs) are
-    read-only for the command when oocheck runs as root (see sandbox_launch.py)."""
+    command's behaviour: a time-out or a crash is in the result. When oocheck runs as root, the
+    `readonly` folders (the inputs) are read-only for the command, and with `writable` (the run's
+    own folder) so is every other file system but /dev and /proc (see sandbox_launch.py)."""
     cgroup = _PidsCgroup(limits.max_processes)
     process_limit = "cgroup" if cgroup.procs else "none" if os.geteuid() == 0 else "rlimit"
-    argv = [sys.executable, "-I", "-S", str(LAUNCHER), _settings(limits, cgroup.procs, readonly), "--", *command]
+    settings = _settings(limits, cgroup.procs, readonly, writable)
+    argv = [sys.executable, "-I", "-S", str(LAUNCHER), settings, "--", *command]
     started = time.perf_counter()
     timed_out = False
     with stdout.open("wb") as out, stderr.open("wb") as err:
