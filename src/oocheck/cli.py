@@ -122,6 +122,12 @@ def check(
 
       oocheck check --baseline .oocheck-baseline.json                     (report only new ones)
 
+      oocheck check --format sarif . > oocheck.sarif   (for GitHub code scanning)
+
+      oocheck check --stdin-filename pkg/models.py < buffer.py   (an editor's unsaved buffer)
+
+    Exit codes: 0 no findings, 1 findings, 2 a usage or configuration error.
+
     Silence one statement with `# oocheck: ignore[OO101]` (or a bare `# oocheck: ignore`); a comment that
     silences nothing is reported as OO001 unused-suppression.
     """
