@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from oocheck.cli import app
+from conftest import Oocheck, Run
 
 CODE = ("class Transport:\n"
         "    def __init__(self):\n"
@@ -21,37 +16,6 @@ CODE = ("class Transport:\n"
         "\n"
         "    def close(self):\n"
         "        return self.sockt\n")
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-Oocheck = Callable[..., Run]
-
-
-@pytest.fixture
-def oocheck(capsys: pytest.CaptureFixture[str]) -> Oocheck:
-    """`oocheck check --no-mypy ARGS` in this process (a subprocess per call would cost a second each)."""
-
-    def run(*args: str, cwd: Path) -> Run:
-        capsys.readouterr()
-        before = Path.cwd()
-        os.chdir(cwd)
-        try:
-            app(["check", "--no-mypy", *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        finally:
-            os.chdir(before)
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    return run
 
 
 def codes(result: Run) -> list[tuple[int, str]]:

@@ -14,6 +14,8 @@ from typing import IO
 
 import pytest
 
+from conftest import Oocheck
+
 TRANSPORT = "class Transport:\n    def __init__(self):\n        self.timeout = 10\n"
 USER = "from shop.transport import Transport\n\n\ndef wait():\n    return Transport().timeout\n"
 
@@ -28,45 +30,44 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def stdin_check(folder: Path, path: str, buffer: str, *args: str) -> tuple[int, list[dict[str, object]]]:
-    result = subprocess.run([sys.executable, "-m", "oocheck", "check", "--format", "jsonl", "--stdin-filename", path,
-                             *args], cwd=folder, input=buffer, capture_output=True, text=True, timeout=120)
+def stdin_check(oocheck: Oocheck, folder: Path, path: str, buffer: str) -> tuple[int, list[dict[str, object]]]:
+    result = oocheck("--format", "jsonl", "--stdin-filename", path, cwd=folder, stdin=buffer)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_stdin_buffer_is_checked_in_the_context_of_the_repo(tmp_path: Path) -> None:
+def test_stdin_buffer_is_checked_in_the_context_of_the_repo(tmp_path: Path, oocheck: Oocheck) -> None:
     folder = repo(tmp_path)
     # The buffer renames the attribute its users read: the users on disk are not reported, the buffer's
     # own file is checked against them and the rest of the repo.
     edited = TRANSPORT.replace("self.timeout", "self.delay") + "\n    def wait(self):\n        return self.timout\n"
-    code, found = stdin_check(folder / "shop", "transport.py", edited)
+    code, found = stdin_check(oocheck, folder / "shop", "transport.py", edited)
     assert code == 1
     assert [(f["path"], f["line"], f["code"]) for f in found] == [("transport.py", 6, "OO101")]
     # A clean buffer for a file whose disk version has a finding: exit 0, nothing reported.
-    assert stdin_check(folder, "shop/broken.py", "from shop.transport import Transport\n\nTransport().timeout\n") == (
-        0, [])
+    fixed = "from shop.transport import Transport\n\nTransport().timeout\n"
+    assert stdin_check(oocheck, folder, "shop/broken.py", fixed) == (0, [])
 
 
-def test_stdin_buffer_of_a_file_not_saved_yet(tmp_path: Path) -> None:
+def test_stdin_buffer_of_a_file_not_saved_yet(tmp_path: Path, oocheck: Oocheck) -> None:
     folder = repo(tmp_path)
-    code, found = stdin_check(folder, "shop/new.py", "from shop.transport import Transport\n\n\nTransport().tmeout\n")
+    new = "from shop.transport import Transport\n\n\nTransport().tmeout\n"
+    code, found = stdin_check(oocheck, folder, "shop/new.py", new)
     assert code == 1 and [(f["path"], f["line"], f["message"]) for f in found] == [
         ("shop/new.py", 4, "'Transport' object has no attribute 'tmeout'. Did you mean: 'timeout'?")]
     # Suppression comments are read from the buffer, not from the disk.
     quiet = "from shop.transport import Transport\n\n\nTransport().tmeout  # oocheck: ignore[OO101]\n"
-    assert stdin_check(folder, "shop/new.py", quiet) == (0, [])
+    assert stdin_check(oocheck, folder, "shop/new.py", quiet) == (0, [])
     # A buffer that does not parse is an OO000 finding, not a crash.
-    code, found = stdin_check(folder, "shop/new.py", "class (:\n")
+    code, found = stdin_check(oocheck, folder, "shop/new.py", "class (:\n")
     assert code == 1 and [f["code"] for f in found] == ["OO000"]
 
 
-def test_stdin_does_not_go_with_fix_or_watch(tmp_path: Path) -> None:
+def test_stdin_does_not_go_with_fix_or_watch(tmp_path: Path, oocheck: Oocheck) -> None:
     folder = repo(tmp_path)
     for extra in ("--fix", "--watch"):
-        result = subprocess.run([sys.executable, "-m", "oocheck", "check", "--stdin-filename", "shop/new.py", extra],
-                                cwd=folder, input="x = 1\n", capture_output=True, text=True, timeout=120)
-        assert result.returncode == 2 and "Traceback" not in result.stderr
+        result = oocheck("--stdin-filename", "shop/new.py", extra, cwd=folder, stdin="x = 1\n")
+        assert result.returncode == 2 and "--stdin-filename" in result.stderr
 
 
 class Pipe:
