@@ -27,6 +27,7 @@ from oocheck.analyzer.collect import (
 )
 from oocheck.analyzer.external import ExternalClass, external_class, stdlib_object
 from oocheck.analyzer.index import RepoIndex
+from oocheck.analyzer.members import running_inits
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
 from oocheck.analyzer.values import (
     NO_CONST,
@@ -333,6 +334,8 @@ class FlowWalker:
         # In a constructor walked with its arguments: the values it gives to `self.x` (None once a
         # call could have changed them behind our back).
         self.facts: dict[str, Value] | None = None
+        # In a specialised callee: the attributes of `self` it has stored so far.
+        self.self_stores: set[str] = set()
 
     # -- entry points -------------------------------------------------------------------------------
     def run_deferred(self) -> None:
@@ -649,8 +652,48 @@ class FlowWalker:
         caught = frozenset().union(*self.caught) if self.caught else frozenset()
         access = AttributeAccess(node, receiver, store, caught, self.hasattr_names, self.scope)
         self.sink.append(access)
-        if self.depth and not store and not access.via_self:
+        if self.depth and access.via_self:
+            self._check_self_attribute(access)
+        elif self.depth and not store:
             self._check_argument_attribute(access)
+
+    def _check_self_attribute(self, access: AttributeAccess) -> None:
+        """Inside a specialised callee: stop at an access of `self` that may raise AttributeError (a
+        missing or not yet bound attribute, a store a `__slots__` class refuses), so a fault found
+        after it is never reported as the callee's first. OO101 reports such reads where they are."""
+        receiver = access.receiver
+        if not isinstance(receiver, Instance) or not isinstance(receiver.cls, ClassInfo):
+            raise _Stop(None)
+        if access.store:
+            if _store_may_fail(receiver.cls, access.attr):
+                raise _Stop(None)
+            self.self_stores.add(access.attr)
+            return
+        if access.attr not in self.self_stores and not self._bound_before_call(receiver, access.attr):
+            raise _Stop(None)
+
+    def _bound_before_call(self, receiver: Instance, name: str) -> bool:
+        """`self.name` surely has a value when this callee starts: a class-level binding (method,
+        class attribute, property, field), or an instance attribute of an `__init__` that ran to make
+        this exact instance (not when walking that `__init__` itself)."""
+        assert isinstance(receiver.cls, ClassInfo)
+        in_init = self.scope.function is not None and self.scope.function.name == "__init__"
+        inits = running_inits(receiver.cls) if receiver.exact and not in_init else None
+        for klass in receiver.cls.mro or [receiver.cls]:
+            if isinstance(klass, ExternalClass):
+                if name in klass.class_attrs:
+                    return True
+                continue
+            for binding in klass.bindings.get(name, []):
+                if binding.kind in (BindingKind.SLOT, BindingKind.ANNOTATION, BindingKind.STORED_OUTSIDE,
+                                    BindingKind.CLASS_STORED_OUTSIDE):
+                    continue
+                if binding.class_level or binding.kind is BindingKind.FIELD:
+                    return True
+                if (binding.kind is BindingKind.INSTANCE and binding.method == "__init__" and inits is not None
+                        and id(klass) in inits):
+                    return True
+        return False
 
     def _check_argument_attribute(self, access: AttributeAccess) -> None:
         """Inside a specialised callee: a read that the argument's type cannot satisfy."""
@@ -1297,6 +1340,22 @@ def _bind_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Va
                 return None
             env[name] = _default_value(default_kw)
     return env
+
+
+def _store_may_fail(cls: ClassInfo, name: str) -> bool:
+    """`instance.name = value` may raise AttributeError: some class of the MRO declares `__slots__`
+    (the instance may have no `__dict__`) without a slot `name`, or `name` is a property there."""
+    slotted = False
+    for klass in cls.mro or [cls]:
+        if not isinstance(klass, ClassInfo):
+            continue
+        bindings = klass.bindings.get(name, [])
+        if any(b.kind is BindingKind.SLOT for b in bindings):
+            return False
+        if any(b.kind is BindingKind.PROPERTY for b in bindings):
+            return True
+        slotted = slotted or "__slots__" in klass.bindings
+    return slotted
 
 
 def _default_value(node: ast.expr) -> Value:
