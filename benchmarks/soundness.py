@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from programgen import Program, programs  # noqa: E402
-from soundnesslib import HELD, NOT_RAISED, NOT_RUN, PARTLY, ProgramRunner, Tally, check_and_run  # noqa: E402
+from programgen import Program, programs
+from soundnesslib import HELD, NOT_RAISED, NOT_RUN, PARTLY, ProgramRunner, Tally, check_and_run
 
 VERDICTS = (HELD, PARTLY, NOT_RAISED, NOT_RUN)
 

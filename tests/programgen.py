@@ -72,11 +72,13 @@ class Signature:
             parts.append(param.render())
         return ", ".join(parts)
 
-    def valid_arguments(self) -> str:
+    def valid_parts(self) -> list[str]:
         """Arguments that bind: every required parameter, positionally or by keyword."""
         parts = [PARAM_TYPES[p.type] for p in self.params if p.kind == "pos"]
-        parts += [f"{p.name}={PARAM_TYPES[p.type]}" for p in self.params if p.kind == "kwonly"]
-        return ", ".join(parts)
+        return parts + [f"{p.name}={PARAM_TYPES[p.type]}" for p in self.params if p.kind == "kwonly"]
+
+    def valid_arguments(self) -> str:
+        return ", ".join(self.valid_parts())
 
     def usable(self, kinds: tuple[str, ...] = ("pos", "pos_default", "kwonly", "kwonly_default")) -> list[Param]:
         return [p for p in self.params if p.kind in kinds]
@@ -92,7 +94,7 @@ def signatures(draw: st.DrawFn, max_params: int = 4) -> Signature:
     # One *args and one **kwargs at most; order parameters as Python requires.
     seen: set[str] = set()
     params = []
-    for name, kind in sorted(zip(names, kinds), key=lambda nk: KIND_ORDER.index(nk[1])):
+    for name, kind in sorted(zip(names, kinds, strict=True), key=lambda nk: KIND_ORDER.index(nk[1])):
         if kind in ("varargs", "varkw") and kind in seen:
             kind = "kwonly_default"
         seen.add(kind)
@@ -104,11 +106,10 @@ def signatures(draw: st.DrawFn, max_params: int = 4) -> Signature:
 @st.composite
 def arguments(draw: st.DrawFn, signature: Signature) -> str:
     """Arguments for a call: usually the valid ones, often with one thing wrong."""
-    valid = signature.valid_arguments()
     mode = draw(st.sampled_from(("valid", "valid", "extra_positional", "drop", "bad_keyword", "twice", "random")))
     if mode == "valid":
-        return valid
-    parts = [p for p in valid.split(", ") if p]
+        return signature.valid_arguments()
+    parts = signature.valid_parts()
     if mode == "extra_positional":
         positional = [p for p in parts if "=" not in p]
         return ", ".join([*positional, draw(st.sampled_from(LITERALS)), *(p for p in parts if "=" in p)])

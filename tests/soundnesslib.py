@@ -106,10 +106,8 @@ class Judged:
         for line, name, start_line, col, end_line, end_col in self.outcome["raised"]:
             if line != finding.line:
                 continue
-            if col is None:  # no position: judge by the line alone
-                raised = ((line, -1), (line, 1 << 30))
-            else:
-                raised = ((start_line, col), (end_line, end_col))
+            # Without a position (rare), the whole line.
+            raised = ((line, -1), (line, 1 << 30)) if col is None else ((start_line, col), (end_line, end_col))
             if raised[0] <= span[0] and raised[1] >= span[1]:  # the operation itself, or a call around it
                 held += finding.predicts in self.outcome["mros"].get(name, [name])
             elif raised[1] <= span[0] or (span[0] <= raised[0] and raised[1] <= span[1]):

@@ -42,7 +42,9 @@ class AttributeErrorInCall(Rule):
 
     ## Not flagged
     Reads after a branch, loop, `try`, `with` or `assert` in the callee (they may not run, or may
-    guard the value); reads on `self` (OO101 reports those where they are); decorated callees;
+    guard the value); reads on `self` (OO101 reports those where they are), and anything after an
+    access of `self` that may raise first (an attribute missing or not yet bound, a store that
+    `__slots__` refuses); decorated callees;
     calls with `*args` or `**kwargs`; reads guarded by `hasattr`; calls inside `try/except
     AttributeError`.
     """

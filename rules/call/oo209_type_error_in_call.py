@@ -43,8 +43,10 @@ class TypeErrorInCall(Rule):
     ```
 
     ## Not flagged
-    Anything after a branch, loop, `try`, `with` or `assert` in the callee; decorated callees; calls
-    with `*args` or `**kwargs`; calls inside `try/except TypeError`.
+    Anything after a branch, loop, `try`, `with` or `assert` in the callee, or after an access of
+    `self` that may raise AttributeError first (an attribute missing or not yet bound, a store that
+    `__slots__` refuses); decorated callees; calls with `*args` or `**kwargs`; calls inside
+    `try/except TypeError`.
     """
 
     code = "OO209"

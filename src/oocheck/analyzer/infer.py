@@ -12,7 +12,7 @@ import ast
 import builtins
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from oocheck.analyzer import effects as effects_
@@ -91,6 +91,9 @@ class ValueFault:
     message: str
     caught: frozenset[str]
     scope: Scope
+    # For a fault inside followed callees: each callee walked (innermost first) with the node of its
+    # body where the failure came out (the fault itself, or the call into the next callee).
+    chain: tuple[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.AST], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1086,8 +1089,12 @@ class FlowWalker:
             fault, completed = stop.fault, stop.completed
         if fault is None:
             return walker.facts if completed else None
+        chain = fault.chain or ((node, fault.node),)
+        if self.depth and self.scope.function is not None:
+            chain = (*chain, (self.scope.function, expr))  # in the callee this walker follows, it came out here
+        fault = replace(fault, chain=chain)
         if self.depth:
-            raise _Stop(ValueFault(fault.node, fault.exception, fault.message, fault.caught, fault.scope))
+            raise _Stop(fault)
         self.index.call_faults.append(CallFault(expr, self.scope, caught, scope.qualname, fault))
         return None
 
