@@ -119,3 +119,17 @@ def test_watch_checks_again_after_a_change(tmp_path: Path) -> None:
             process.kill()
             process.wait()
     assert process.returncode in (0, 130)
+
+
+def test_in_project_reports_the_given_files_and_their_importers(tmp_path: Path, oocheck: Oocheck) -> None:
+    folder = repo(tmp_path)
+    (folder / "shop" / "transport.py").write_text(TRANSPORT.replace("self.timeout", "self.delay"))
+    alone = oocheck("--format", "jsonl", "shop/transport.py", cwd=folder)
+    assert (alone.returncode, alone.stdout) == (0, "")  # checked alone, its users are not seen
+    within = oocheck("--format", "jsonl", "--in-project", "shop/transport.py", cwd=folder)
+    found = [(f["path"], f["line"], f["code"]) for f in map(json.loads, within.stdout.splitlines())]
+    # user.py imports the changed file: reported; broken.py imports it too and keeps its finding.
+    assert within.returncode == 1 and found == [("shop/broken.py", 3, "OO101"), ("shop/user.py", 5, "OO101")]
+    (folder / "shop" / "other.py").write_text("x = 1\n")  # nothing imports it
+    other = oocheck("--format", "jsonl", "--in-project", "shop/other.py", cwd=folder)
+    assert (other.returncode, other.stdout) == (0, "")

@@ -75,6 +75,17 @@ def test_changed_files_hook_blocks_a_bad_class_and_passes_a_good_one(tmp_path: P
     assert "oocheck" in passed.stderr and "Passed" in passed.stderr
 
 
+def test_changed_files_hook_reports_the_files_that_use_a_changed_class(tmp_path: Path) -> None:
+    repo, env = repository(tmp_path, "oocheck")
+    (repo / "user.py").write_text("from transport import Transport\n\n\ndef wait():\n    return Transport().timeout\n")
+    run(["git", "add", "user.py"], repo, env)
+    assert commit(repo, env, "transport.py", GOOD).returncode == 0
+    # Only transport.py changes (timeout renamed); user.py, unchanged and not passed, now fails.
+    renamed = commit(repo, env, "transport.py", GOOD.replace("timeout", "delay"))
+    assert renamed.returncode != 0
+    assert "user.py:5:12: OO101 'Transport' object has no attribute 'timeout'" in renamed.stderr
+
+
 def test_project_hook_checks_the_whole_repo_whatever_changed(tmp_path: Path) -> None:
     repo, env = repository(tmp_path, "oocheck-project")
     assert commit(repo, env, "transport.py", GOOD).returncode == 0

@@ -101,6 +101,10 @@ def check(
     watch: Annotated[bool, typer.Option("--watch", help=(
         "Check again whenever a Python file or pyproject.toml under PATHS changes; Ctrl-C stops. Needs "
         "the watchfiles package: pip install 'oocheck[watch]'."))] = False,
+    in_project: Annotated[bool, typer.Option("--in-project", help=(
+        "Check PATHS in the context of their whole project (the folder of pyproject.toml, else the current "
+        "folder): the rest of the repo is indexed too (from the cache when warm), and findings are reported "
+        "for PATHS and for the files that import them. What the `oocheck` pre-commit hook runs."))] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help=(
         "Print how many findings each code has instead of the findings (json with --format json)."))] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=(
@@ -171,14 +175,21 @@ def check(
         if update_baseline and baseline is None:
             raise ConfigError("--update-baseline needs --baseline FILE (or `baseline` in [tool.oocheck])")
         overrides = {stdin_filename: editor.read_buffer()} if stdin_filename is not None else None
+        only = [stdin_filename] if stdin_filename is not None else None
+        if in_project and stdin_filename is None:
+            project = config.source.parent if config.source is not None else Path.cwd()
+            only = editor.python_files(existing, config.exclude)
+            existing = [project, *(f for f in only if not f.resolve().is_relative_to(project.resolve()))]
         with progress_on(sys.stderr, "oocheck: checking", enabled=output_format == "text"):
-            result = check_paths(existing, config, overrides=overrides)
+            result = check_paths(existing, config, overrides=overrides, only=only)
         context = ReportContext(sources=result.sources,
                                 rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
         findings = result.findings
         if stdin_filename is not None:
             findings = editor.findings_of(findings, stdin_filename)
             result.files = 1
+        elif only is not None:
+            result.files = len(result.reported) if result.reported is not None else len(only)
         if baseline is not None and update_baseline:
             write_baseline(findings, baseline, context.symbols)
             _err(f"recorded {len(findings)} finding{'s' if len(findings) != 1 else ''} in {baseline}")

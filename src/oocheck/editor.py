@@ -1,5 +1,6 @@
-"""What editors and a developer's terminal ask of `oocheck check`: an unsaved buffer read from stdin
-(`--stdin-filename`), and checking again on every save (`--watch`)."""
+"""What editors, hooks and a developer's terminal ask of `oocheck check`: an unsaved buffer read from
+stdin (`--stdin-filename`), the changed files checked within their project (`--in-project`), and
+checking again on every save (`--watch`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from oocheck.diagnostics import Finding
+from oocheck.discovery import DEFAULT_EXCLUDES, iter_python_files
 
 EXIT_USAGE = 2
 # What makes --watch check again: code, and the configuration that changes what a check reports.
@@ -25,6 +27,11 @@ def findings_of(findings: Iterable[Finding], path: Path) -> list[Finding]:
     """The findings located in `path` (the buffer's file); the rest of the repo is context only."""
     wanted = path.resolve()
     return [f for f in findings if Path(f.path).resolve() == wanted]
+
+
+def python_files(paths: Sequence[Path], exclude: Sequence[str]) -> list[Path]:
+    """The Python files named by `paths` (folders expanded), as the files to report on."""
+    return list(iter_python_files(paths, (*DEFAULT_EXCLUDES, *exclude)))
 
 
 def _relevant(changed: Iterable[tuple[object, str]]) -> list[str]:
