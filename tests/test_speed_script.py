@@ -64,3 +64,25 @@ def test_each_measurement_is_isolated(speed: ModuleType, tmp_path: Path) -> None
     assert big.returncode == 0 and big.peak_mib >= 80 and big.tree_kib >= 80 * 1024
     assert small.returncode == 3 and small.peak_mib < 60
     assert big.wall_s > 0 and big.cpu_s > 0
+
+
+def test_targets_judge_medians_and_ratios(speed: ModuleType, tmp_path: Path) -> None:
+    def case(name: str, walls: list[float], peak_kib: int = 100 * 1024, oocheck: bool = True) -> object:
+        row = speed.Case(name, ["true"], tmp_path, is_oocheck=oocheck)
+        row.runs = [speed.Measurement(wall_s=w, max_rss_kib=peak_kib, tree_kib=0, returncode=0, cpu_s=w / 2)
+                    for w in walls]
+        return row
+
+    cases = [case("mypy cold", [9.0, 10.0, 30.0], oocheck=False),  # median 10, not the mean
+             case("mypy --check-untyped-defs cold", [20.0], oocheck=False),
+             case("oocheck cold --no-mypy", [8.0, 12.0, 11.0]),
+             case("oocheck cold mypy bridge", [25.0], peak_kib=500 * 1024),
+             case("oocheck one file warm --no-mypy", [0.4])]
+    found = {t["target"]: t for t in speed.targets(cases)}
+    assert found["oocheck cold --no-mypy / mypy cold"]["value"] == pytest.approx(1.1)
+    assert found["oocheck cold --no-mypy / mypy cold"]["status"] == "FAIL"
+    assert found["oocheck cold mypy bridge / mypy --check-untyped-defs cold"]["status"] == "FAIL"  # 1.25 > 1.2
+    assert found["oocheck one file warm --no-mypy"]["status"] == "PASS"
+    assert found["oocheck --stdin-filename warm"]["status"] == "n/a"  # not measured is not a pass
+    assert found["peak memory, every oocheck row"]["value"] == pytest.approx(500.0)
+    assert found["peak memory, every oocheck row"]["status"] == "FAIL"
