@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,7 +208,16 @@ def test_the_environment_holds_no_secret(executed: Executed) -> None:
 def test_results_are_stored_and_a_second_run_repeats_nothing(executed: Executed) -> None:
     stored = {p.name: p.stat().st_mtime_ns for p in executed.results.glob("*.json")}
     assert sorted(stored) == sorted(f"{f.name}.json" for f in executed.files)
+    # What a killed oocheck left in the temporary folder goes; a running one's stays.
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = Path(tempfile.gettempdir()) / f"oocheck-execute-{dead.pid}-left"
+    live = Path(tempfile.gettempdir()) / f"oocheck-execute-{os.getpid()}-running"
+    for folder in (stale, live):
+        (folder / "repo").mkdir(parents=True)
     again = execute_files(executed.input, executed.files, LIMITS, results=executed.results)
+    assert not stale.exists() and live.is_dir()
+    shutil.rmtree(live)
     assert all(r.resumed for r in again)
     assert [c for r in again for c in r.cases] == [c for r in executed.results_by_file for c in r.cases]
     assert {p.name: p.stat().st_mtime_ns for p in executed.results.glob("*.json")} == stored

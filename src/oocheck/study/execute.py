@@ -48,6 +48,7 @@ from oocheck.study.sandbox import (
     Limits,
     allow_runs,
     clean_environment,
+    owner_gone,
     run_contained,
     stop_all,
 )
@@ -59,6 +60,7 @@ NOT_RUN = "notrun"
 SKIP_COPY = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".pytest_cache", ".mypy_cache",
              ".ruff_cache", ".oocheck_cache", ".tox", "node_modules"}
 STDERR_TAIL = 2000
+WORK_PREFIX = "oocheck-execute"  # temporary folders: oocheck-execute-<pid of oocheck>-<random>
 
 
 @dataclass(frozen=True)
@@ -365,6 +367,13 @@ def _stop_message(ended: ContainedRun, limits: Limits) -> str:
     return f"[crashed] the test process exited with code {ended.returncode} in the middle of the test"
 
 
+def _remove_stale_work() -> None:
+    """Temporary folders of an oocheck that was killed before it could remove them."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}-*"):
+        if owner_gone(folder.name, WORK_PREFIX):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -387,7 +396,7 @@ def execute_file(repo_dir: Path, test_file: Path, limits: Limits = DEFAULT_LIMIT
     # The id root holds the repo (for RealClassEval, the whole package): it may not be written.
     readonly = [root]
     runner = _FileRun(repo_dir, test_file, prefix, limits, python or sys.executable, max_restarts, readonly)
-    with tempfile.TemporaryDirectory(prefix="oocheck-execute-") as work:
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}-{os.getpid()}-") as work:
         runner.run(Path(work))
     return runner.result(relative, sha256)
 
@@ -398,6 +407,7 @@ def execute_files(repo_dir: Path, test_files: Sequence[Path], limits: Limits = D
                   on_done: Callable[[FileResult], None] | None = None) -> list[FileResult]:
     """Every test file's result, in the given order: stored ones from `results`, the rest run
     (`jobs` at a time) and stored there as each finishes."""
+    _remove_stale_work()
     store = ResultStore(results) if results is not None else None
     root = (id_root or repo_dir).resolve()
     slots: list[FileResult | None] = [None] * len(test_files)

@@ -161,11 +161,22 @@ class _PidsCgroup:
             path.rmdir()
 
 
+def owner_gone(name: str, prefix: str) -> bool:
+    """True for a `PREFIX-PID-...` name whose process no longer runs (an oocheck that was killed)."""
+    owner = name.removeprefix(prefix + "-").split("-")[0]
+    return name.startswith(prefix + "-") and owner.isdigit() and not Path(f"/proc/{owner}").exists()
+
+
 def _remove_stale_groups() -> None:
-    """Groups left by an oocheck that was killed (its pid is gone): empty by now, so removable."""
+    """Groups left by an oocheck that was killed: what still runs in them is killed, they are removed."""
     for group in PIDS_CGROUP_V1.glob("oocheck-*-*"):
-        owner = group.name.split("-")[1]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if owner_gone(group.name, "oocheck"):
+            try:
+                pids = [int(p) for p in (group / "cgroup.procs").read_text(encoding="ascii").split()]
+            except OSError:
+                continue
+            for pid in pids:
+                _kill(pid)
             _PidsCgroup._remove(group)
 
 
