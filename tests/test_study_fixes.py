@@ -88,6 +88,7 @@ def test_fixes_remove_the_predicted_failure_of_the_fixed_class_only(tmp_path: Pa
     [fixed] = study.fixed
     assert fixed.snippet.endswith("m1/full_docstr/snippet_1.py") and fixed.removed[0].endswith("::test_case_0")
     assert "+        return self.size * self.width  # a typo: one safe fix" in fixed.diff
+    assert fixed.diff.startswith("--- a/functional_correctness_test_folder/toy/m1/full_docstr/snippet_1.py\n")
 
 
 def test_cli_json(tmp_path: Path) -> None:
@@ -105,5 +106,6 @@ def test_executed_with_the_contained_runner_of_study_execute(tmp_path: Path) -> 
     study = study_fixes(make_split(tmp_path / "pkg"), "toy", run_tests=executing(ExecuteOptions()))
     run = study.execution
     assert run is not None and (run.cases, run.failing_before, run.failing_after) == (3, 3, 2)
+    assert run.failures_before == {"AttributeError": 3} and run.failures_after == {"AttributeError": 2}
     [(test, before)] = run.now_pass
     assert test == "m1/full_docstr/test_snippet_1.py::test_case_0" and before.startswith("AttributeError")

@@ -24,8 +24,9 @@ class FileFix:
     fixed: bytes
     applied: list[Fix]
 
-    def diff(self) -> str:
-        name = _display(self.path)
+    def diff(self, relative_to: Path | None = None) -> str:
+        """A unified diff; paths relative to `relative_to` (default: the current folder)."""
+        name = self.path.relative_to(relative_to).as_posix() if relative_to is not None else _display(self.path)
         before = self.original.decode("utf-8", errors="replace").splitlines(keepends=True)
         after = self.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
         lines = difflib.unified_diff(before, after, fromfile=f"a/{name}", tofile=f"b/{name}")

@@ -20,7 +20,7 @@ from oocheck.diagnostics import Finding
 from oocheck.engine import CheckResult, check_paths
 from oocheck.fixes.apply import FileFix, plan_fixes
 from oocheck.study.executed import ExecuteOptions
-from oocheck.study.outcomes import REPORT_SUFFIX, SplitData, TestOutcome, load_split
+from oocheck.study.outcomes import REPORT_SUFFIX, SplitData, TestOutcome, label_of, load_split
 from oocheck.study.predict import NO_FAILURE, Predictor
 from oocheck.study.runner import Progress, _config, _quiet
 
@@ -51,9 +51,12 @@ class ExecutionDelta:
     failing_after: int = 0
     now_pass: list[tuple[str, str]] = field(default_factory=list)  # (test, its failure before the fixes)
     now_fail: list[tuple[str, str]] = field(default_factory=list)  # (test, its failure after the fixes)
+    failures_before: Counter[str] = field(default_factory=Counter)  # failing cases by exception
+    failures_after: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
         return {"cases": self.cases, "failing_before": self.failing_before, "failing_after": self.failing_after,
+                "failures_before": dict(self.failures_before), "failures_after": dict(self.failures_after),
                 "failing_tests_that_now_pass": len(self.now_pass), "passing_tests_that_now_fail": len(self.now_fail),
                 "now_pass": [{"test": t, "before": m} for t, m in self.now_pass[:MAX_EXAMPLES * 4]],
                 "now_fail": [{"test": t, "after": m} for t, m in self.now_fail[:MAX_EXAMPLES * 4]]}
@@ -66,6 +69,10 @@ def compare_runs(before: dict[str, tuple[str, str]], after: dict[str, tuple[str,
         delta.cases += 1
         delta.failing_before += old in FAILED
         delta.failing_after += new in FAILED
+        if old in FAILED:
+            delta.failures_before[label_of("failed", old_message)] += 1
+        if new in FAILED:
+            delta.failures_after[label_of("failed", new_message)] += 1
         if old in FAILED and new == "passed":
             delta.now_pass.append((case, old_message.splitlines()[0] if old_message else old))
         elif old == "passed" and new in FAILED:
@@ -150,7 +157,7 @@ def _generated_findings(findings: list[Finding]) -> Counter[str]:
 def _fixed_class(file: FileFix, copy_root: Path, by_fix: dict[int, str]) -> FixedClass:
     relative = file.path.relative_to(copy_root).as_posix()
     descriptions = [f"{by_fix.get(id(fix), '?')}: {fix.description}" for fix in file.applied]
-    return FixedClass(relative, descriptions, file.diff())
+    return FixedClass(relative, descriptions, file.diff(copy_root))
 
 
 def study_fixes(path: Path, split: str | None = None, progress: Progress = _quiet, mypy: bool = False,
@@ -246,7 +253,8 @@ def render_fix_study(study: FixStudy) -> str:
     run = study.execution
     if run is not None:
         lines.append(f"Tests of the fixed classes, executed before and after: {run.cases} test cases, "
-                     f"{run.failing_before} failing before, {run.failing_after} after; "
+                     f"{run.failing_before} failing before ({counts(run.failures_before)}), "
+                     f"{run.failing_after} after ({counts(run.failures_after)}); "
                      f"{len(run.now_pass)} failing tests now pass, {len(run.now_fail)} passing tests now fail.")
         lines.extend(f"  now passes: {test} (was: {message})" for test, message in run.now_pass[:MAX_EXAMPLES])
         lines.extend(f"  now FAILS: {test} ({message})" for test, message in run.now_fail[:MAX_EXAMPLES])
