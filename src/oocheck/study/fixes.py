@@ -251,7 +251,9 @@ def render_fix_study(study: FixStudy) -> str:
         f"predicted failures added: {counts(study.added)}.",
     ]
     run = study.execution
-    if run is not None:
+    if run is not None and not study.fixed:
+        lines.append("No class was fixed, so no tests were executed.")
+    elif run is not None:
         lines.append(f"Tests of the fixed classes, executed before and after: {run.cases} test cases, "
                      f"{run.failing_before} failing before ({counts(run.failures_before)}), "
                      f"{run.failing_after} after ({counts(run.failures_after)}); "
