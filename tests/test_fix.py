@@ -168,3 +168,13 @@ def test_a_file_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) ->
     path.mkdir()  # writing the fixed bytes now fails, whoever runs the test
     fixes.write()
     assert fixes.files == [] and "cannot write" in fixes.skipped[-1]
+
+
+def test_cli_fix_in_project_fixes_only_the_reported_files(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.oocheck]\n")
+    given = copy_case("rename_keeps_formatting.py", tmp_path)
+    other = copy_case("super_init_with_arguments.py", tmp_path)
+    untouched = other.read_bytes()
+    result = oocheck("--fix", "--in-project", given.name, cwd=tmp_path)
+    assert result.returncode == 0 and "Applied 3 fixes in 1 file; 0 remaining." in result.stderr, result.stderr
+    assert "super().add(item)" in given.read_text() and other.read_bytes() == untouched

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -204,15 +204,17 @@ def check(
     for warning in result.warnings:
         _err(f"warning: {warning}")
     if diff:
-        raise typer.Exit(fixes.show_diff(result, unsafe_fixes))
+        raise typer.Exit(fixes.show_diff(findings, unsafe_fixes))
     if fix:
-        def leave_out(found: Sequence[Finding]) -> list[Finding]:
+        def recheck() -> tuple[list[Finding], int]:
+            again = check_paths(existing, config, only=only)
             # The fixed files changed: their symbols are read anew.
-            return apply_baseline(found, baseline, SymbolTable(SourceText()))[0] if baseline else list(found)
+            kept = apply_baseline(again.findings, baseline, SymbolTable(SourceText()))[0] if baseline else again.findings
+            return kept, len(again.reported) if only is not None and again.reported is not None else again.files
 
-        findings = leave_out(fixes.apply_and_recheck(
-            result, lambda: check_paths(existing, config), unsafe_fixes,
-            lambda found, out, files: FORMATS[output_format](leave_out(found), out, files, context=context)))
+        findings = fixes.apply_and_recheck(
+            findings, result.files, recheck, unsafe_fixes,
+            lambda found, out, files: FORMATS[output_format](found, out, files, context=context))
     elif statistics:
         write_statistics(findings, sys.stdout, as_json=output_format == "json")
     else:

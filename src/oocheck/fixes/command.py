@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from oocheck.diagnostics import Finding
-from oocheck.engine import CheckResult
 from oocheck.fixes.apply import FixPlan, plan_fixes
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
@@ -36,10 +35,11 @@ def fixable_note(findings: Sequence[Finding]) -> str | None:
     return text + (f" ({unsafe} more with --unsafe-fixes)." if unsafe else ".")
 
 
-def show_diff(result: CheckResult, unsafe: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def show_diff(findings: Sequence[Finding], unsafe: bool, out: TextIO | None = None,
+              err: TextIO | None = None) -> int:
     """Print the fixes as a unified diff, write nothing; exit 1 when a file would change (as `ruff --diff`)."""
     out, err = out or sys.stdout, err or sys.stderr
-    plan = plan_fixes(result.findings, unsafe)
+    plan = plan_fixes(findings, unsafe)
     for file in plan.files:
         out.write(file.diff())
     _explain(plan, unsafe, err)
@@ -50,16 +50,18 @@ def show_diff(result: CheckResult, unsafe: bool, out: TextIO | None = None, err:
     return EXIT_FINDINGS
 
 
-def apply_and_recheck(result: CheckResult, recheck: Callable[[], CheckResult], unsafe: bool, report: Report,
-                      out: TextIO | None = None, err: TextIO | None = None) -> list[Finding]:
-    """Write the fixes, check again, report what remains (the findings the exit code is decided by)."""
+def apply_and_recheck(findings: Sequence[Finding], files: int, recheck: Callable[[], tuple[list[Finding], int]],
+                      unsafe: bool, report: Report, out: TextIO | None = None,
+                      err: TextIO | None = None) -> list[Finding]:
+    """Write the fixes of `findings`, check again with `recheck` (the findings it reports and the
+    number of files), report what remains: the findings the exit code is decided by."""
     out, err = out or sys.stdout, err or sys.stderr
-    plan = plan_fixes(result.findings, unsafe)
+    plan = plan_fixes(findings, unsafe)
     plan.write()
-    after = recheck() if plan.files else result
-    report(after.findings, out, after.files)
+    remaining, files = recheck() if plan.files else (list(findings), files)
+    report(remaining, out, files)
     _explain(plan, unsafe, err)
     if plan.files:
         err.write(f"Applied {_plural(plan.fixed_count, 'fix')} in {_plural(len(plan.files), 'file')}; "
-                  f"{len(after.findings)} remaining.\n")
-    return after.findings
+                  f"{len(remaining)} remaining.\n")
+    return remaining
