@@ -109,3 +109,10 @@ def test_executed_with_the_contained_runner_of_study_execute(tmp_path: Path) -> 
     assert run.failures_before == {"AttributeError": 3} and run.failures_after == {"AttributeError": 2}
     [(test, before)] = run.now_pass
     assert test == "m1/full_docstr/test_snippet_1.py::test_case_0" and before.startswith("AttributeError")
+
+
+def test_cli_rejects_options_fixes_does_not_use(tmp_path: Path) -> None:
+    root = make_split(tmp_path / "pkg")
+    for extra in (["--fixes", "--distribution"], ["--fixes", "--report", str(tmp_path / "r")], ["--unsafe-fixes"]):
+        result = CliRunner().invoke(app, ["study", str(root), *extra])
+        assert result.exit_code == 2, (extra, result.output)

@@ -390,6 +390,13 @@ def study(
         _err("--results and --python apply to --execute only")
         raise typer.Exit(EXIT_USAGE)
     options = execute_options(timeout, results, python, jobs) if execute else None
+    if fixes and (show_distribution or predictions is not None or report is not None or baseline):
+        _err("--fixes prints its own report: it does not go with --distribution, --predictions, --report or "
+             "--baseline")
+        raise typer.Exit(EXIT_USAGE)
+    if unsafe_fixes and not fixes:
+        _err("--unsafe-fixes applies to --fixes only")
+        raise typer.Exit(EXIT_USAGE)
     if fixes:
         from oocheck.study.command import progress_bar
         from oocheck.study.fixes import fixes_command
