@@ -147,7 +147,8 @@ def _buffers(files: list[SourceFile], overrides: dict[Path, str]) -> dict[Path, 
 def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules: Sequence[type[Rule]] | None,
                    mypy: mypy_bridge.MypyInBackground | None, started: float, buffers: dict[Path, str],
                    partial: bool, job: _Run) -> CheckResult:
-    index = RepoIndex.collect(files, {path: text.encode("utf-8") for path, text in buffers.items()})
+    index = RepoIndex.collect(files, {path: text.encode("utf-8") for path, text in buffers.items()},
+                              incremental.MethodCache(job.cache) if job.cache.enabled else None)
     reported = incremental.infer(index, job.cache, job.only)
     sources = SourceText({display_path(path): text for path, text in buffers.items()})
     warnings = job.warnings

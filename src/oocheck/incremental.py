@@ -23,15 +23,53 @@ from pathlib import Path
 from typing import Any
 
 from oocheck import __version__
-from oocheck.analyzer.depends import closure_keys, global_names, import_graph, importers
+from oocheck.analyzer.collect import MethodFacts
+from oocheck.analyzer.depends import closure_keys, global_names, import_graph, imported_names, importers
 from oocheck.analyzer.effects import ModuleEffects, can_replay, replay
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import Walked, infer_repo
-from oocheck.analyzer.model import ClassInfo, ModuleInfo
+from oocheck.analyzer.model import BindingKind, ClassInfo, ModuleInfo
 from oocheck.cache import Cache
 from oocheck.calls import names_set_by, rebound_by
 
 EFFECTS = "effects"
+METHODS = "methods"
+IMPORTS = "imports"
+
+
+class MethodCache:
+    """What each method body adds to its class (collect.MethodFacts), cached by the module's text:
+    walking every method is most of the cost of collecting a repo that is otherwise unchanged."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    @staticmethod
+    def _key(module: ModuleInfo) -> str:
+        return hashlib.sha256(f"{__version__}\0{module.digest}".encode()).hexdigest()
+
+    def load(self, module: ModuleInfo) -> MethodFacts | None:
+        if not self.cache.enabled:
+            return None
+        data: Any = self.cache.get_json(METHODS, self._key(module))
+        if not isinstance(data, dict) or not all(isinstance(ops, list) and all(_valid_op(op) for op in ops)
+                                                 for ops in data.values()):
+            return None  # absent, or of another shape: collected again and rewritten
+        return data
+
+    def save(self, module: ModuleInfo, facts: MethodFacts) -> None:
+        self.cache.put_json(METHODS, self._key(module), facts)
+
+
+def _valid_op(op: Any) -> bool:
+    if not isinstance(op, list) or not op:
+        return False
+    if op[0] == "bind":
+        return len(op) == 7 and isinstance(op[1], str) and op[2] in BindingKind.__members__ \
+            and type(op[3]) is int and type(op[4]) is int and isinstance(op[5], bool) and isinstance(op[6], str)
+    if op[0] == "open":
+        return len(op) == 2 and isinstance(op[1], str)
+    return op[0] == "init" and len(op) == 3 and op[1] in {"super", "name", "dynamic"} and isinstance(op[2], str)
 
 
 def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) -> set[Path] | None:
@@ -41,7 +79,7 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     if only is None and not cache.enabled:
         infer_repo(index)
         return None
-    graph = import_graph(index.modules)
+    graph = import_graph(index.modules, _imported_names(index, cache))
     closures = closure_keys(graph, {m: m.digest for m in index.modules})
     keys = {m: _entry_key(m, closure) for m, closure in closures.items()}
     if only is None:
@@ -75,6 +113,21 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
         replay(index, after)
     _store(index, cache, keys, walked, intact)
     return {m.path.resolve() for m in report} | wanted
+
+
+def _imported_names(index: RepoIndex, cache: Cache) -> dict[ModuleInfo, set[str]]:
+    """Each module's `imported_names`, from the cache when it has them for this text, else found
+    (a walk of every statement) and stored."""
+    names: dict[ModuleInfo, set[str]] = {}
+    for module in index.modules:
+        key = hashlib.sha256(f"{__version__}\0{module.digest}\0{module.name}\0{module.is_package}".encode()).hexdigest()
+        data: Any = cache.get_json(IMPORTS, key)
+        if isinstance(data, list) and all(isinstance(n, str) for n in data):
+            names[module] = set(data)
+        else:
+            names[module] = imported_names(module)
+            cache.put_json(IMPORTS, key, sorted(names[module]))
+    return names
 
 
 def _entry_key(module: ModuleInfo, closure: str) -> str:

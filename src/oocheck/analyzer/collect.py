@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import Any
 
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ImportBinding, ModuleInfo
 from oocheck.analyzer.walk import walk
@@ -66,11 +67,25 @@ def resolve_relative(module: ModuleInfo, level: int, name: str | None) -> str:
     return base
 
 
-class ModuleCollector:
-    """Collects the top-level names, imports and classes of one module."""
+# What one method's body adds to its class, as plain data (JSON-ready, see MethodFacts):
+# ["bind", name, kind name, line, col, class_level, method] | ["open", reason] | ["init", how, name].
+MethodOp = list[Any]
+# A module's method facts by the position of each `def` ("line:col").
+MethodFacts = dict[str, list[MethodOp]]
 
-    def __init__(self, module: ModuleInfo) -> None:
+
+class ModuleCollector:
+    """Collects the top-level names, imports and classes of one module.
+
+    Walking every method body for `self.x = ...` is most of the cost of collecting; `known` holds
+    what those walks found last time for this very text (from the cache), and `found` gets what
+    this run's walks find, to be stored.
+    """
+
+    def __init__(self, module: ModuleInfo, known: MethodFacts | None = None) -> None:
         self.module = module
+        self.known = known
+        self.found: MethodFacts = {}
 
     def run(self) -> None:
         # Dynamic module features (globals() writes, importlib, sys.modules) are noted by the inference
@@ -187,7 +202,7 @@ class ModuleCollector:
         info = ClassInfo(name=node.name, qualname=qualname, module=self.module, node=node)
         info.decorators = [decorator_name(d) or "<expression>" for d in node.decorator_list]
         self.module.classes.append(info)
-        ClassBodyCollector(info).run()
+        ClassBodyCollector(info, self.known, self.found).run()
         for stmt in node.body:
             if isinstance(stmt, ast.ClassDef):
                 self._class(stmt, f"{qualname}.{stmt.name}")
@@ -266,9 +281,11 @@ def _is_namespace_write(namespace: ast.expr, func: ast.AST) -> bool:
 class ClassBodyCollector:
     """Bindings of one class: its body, and `self.x = ...` in its methods."""
 
-    def __init__(self, info: ClassInfo) -> None:
+    def __init__(self, info: ClassInfo, known: MethodFacts | None = None, found: MethodFacts | None = None) -> None:
         self.info = info
         self.path = info.module.display_path
+        self.known = known
+        self.found = found if found is not None else {}
         decorators = {d.split(".")[-1] for d in info.decorators}
         info.is_dataclass = "dataclass" in decorators
         info.is_attrs = bool(decorators & {"s", "attrs", "define", "frozen", "mutable"}) and any(
@@ -386,23 +403,48 @@ class ClassBodyCollector:
 
     # -- methods ------------------------------------------------------------------------------------
     def _method(self, func: ast.FunctionDef | ast.AsyncFunctionDef, kind: BindingKind) -> None:
+        where = f"{func.lineno}:{func.col_offset}"
+        ops = self.known.get(where) if self.known is not None else None
+        if ops is None:
+            ops = self._method_ops(func, kind)
+        self.found[where] = ops
         info = self.info
+        for op in ops:
+            if op[0] == "bind":
+                _, name, bkind, line, col, class_level, method = op
+                info.add(Binding(name, BindingKind[bkind], self.path, line, col, class_level, method))
+            elif op[0] == "open":
+                info.open_reasons.append(op[1])
+            elif op[1] == "super":
+                info.init_calls_super = True
+            elif op[1] == "name":
+                info.init_calls.add(op[2])
+            else:
+                info.init_is_dynamic = True
+
+    def _method_ops(self, func: ast.FunctionDef | ast.AsyncFunctionDef, kind: BindingKind) -> list[MethodOp]:
+        """What the body of `func` adds to its class, in order, without changing the class."""
+        ops: list[MethodOp] = []
         if kind is BindingKind.STATICMETHOD:
-            return
+            return ops
         receiver = first_param(func)
         if receiver is None:
-            return
+            return ops
         class_level = kind is BindingKind.CLASSMETHOD or func.name == "__new__"
+
+        def bind(name: str, bkind: BindingKind, node: ast.AST) -> None:
+            ops.append(["bind", name, bkind.name, getattr(node, "lineno", self.info.line),
+                        getattr(node, "col_offset", 0), class_level, func.name])
+
         for node in walk(func):
             # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
-                self._init_call(node.func.value)
+                ops.append(_init_call(node.func.value))
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
                 if isinstance(node.ctx, ast.Store):
-                    bkind = BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE
-                    self._add(node.attr, bkind, node, class_level=class_level, method=func.name)
+                    bind(node.attr, BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE, node)
                 elif node.attr == "__dict__" and not class_level and _is_namespace_write(node, func):
-                    info.open_reasons.append(f"writes self.__dict__ in {func.name}()")
+                    ops.append(["open", f"writes self.__dict__ in {func.name}()"])
             elif isinstance(node, ast.Call):
                 callee = dotted_name(node.func)
                 if callee in {"setattr", "object.__setattr__", "super().__setattr__"} and node.args:
@@ -410,30 +452,25 @@ class ClassBodyCollector:
                     if isinstance(target, ast.Name) and target.id == receiver:
                         name = node.args[1] if len(node.args) > 1 else None
                         if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                            self._add(name.value, BindingKind.INSTANCE, node, class_level=class_level,
-                                      method=func.name)
+                            bind(name.value, BindingKind.INSTANCE, node)
                         else:
-                            info.open_reasons.append(f"setattr() with a computed name in {func.name}()")
+                            ops.append(["open", f"setattr() with a computed name in {func.name}()"])
                 elif (callee == "vars" and node.args and dotted_name(node.args[0]) == receiver
                       and _is_namespace_write(node, func)):
-                    info.open_reasons.append(f"writes vars({receiver}) in {func.name}()")
+                    ops.append(["open", f"writes vars({receiver}) in {func.name}()"])
                 elif (isinstance(node.func, ast.Attribute) and node.func.attr == "__setattr__"
                       and len(node.args) >= 2):
                     name = node.args[-2]
                     if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                        self._add(name.value, BindingKind.INSTANCE, node, class_level=class_level,
-                                  method=func.name)
+                        bind(name.value, BindingKind.INSTANCE, node)
                     else:
-                        info.open_reasons.append(f"__setattr__ with a computed name in {func.name}()")
+                        ops.append(["open", f"__setattr__ with a computed name in {func.name}()"])
+        return ops
 
-    def _init_call(self, owner: ast.expr) -> None:
-        """Record `<owner>.__init__(...)`: `super()`, an explicit base, or something unknown."""
-        info = self.info
-        if isinstance(owner, ast.Call) and dotted_name(owner.func) == "super":
-            info.init_calls_super = True
-        else:
-            name = dotted_name(owner)
-            if name:
-                info.init_calls.add(name)
-            else:
-                info.init_is_dynamic = True
+
+def _init_call(owner: ast.expr) -> MethodOp:
+    """`<owner>.__init__(...)`: `super()`, an explicit base, or something unknown."""
+    if isinstance(owner, ast.Call) and dotted_name(owner.func) == "super":
+        return ["init", "super", ""]
+    name = dotted_name(owner)
+    return ["init", "name", name] if name else ["init", "dynamic", ""]

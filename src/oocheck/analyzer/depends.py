@@ -51,13 +51,16 @@ def global_names(module: ModuleInfo) -> set[str]:
     return {name for stmt in _statements(module.tree) if isinstance(stmt, ast.Global) for name in stmt.names}
 
 
-def import_graph(modules: Iterable[ModuleInfo]) -> Graph:
-    """Module → the repo modules it may import (by name, in any import root: never too few)."""
+def import_graph(modules: Iterable[ModuleInfo], names: dict[ModuleInfo, set[str]] | None = None) -> Graph:
+    """Module → the repo modules it may import (by name, in any import root: never too few).
+    `names`: `imported_names` of some modules, known already (the cache)."""
     modules = list(modules)
+    known = names or {}
     by_name: dict[str, list[ModuleInfo]] = {}
     for module in modules:
         by_name.setdefault(module.name, []).append(module)
-    return {m: {d for name in imported_names(m) for d in by_name.get(name, ()) if d is not m} for m in modules}
+    return {m: {d for name in (known[m] if m in known else imported_names(m)) for d in by_name.get(name, ())
+                if d is not m} for m in modules}
 
 
 def importers(graph: Graph, targets: set[ModuleInfo]) -> set[ModuleInfo]:

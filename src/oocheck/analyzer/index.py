@@ -16,11 +16,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from oocheck.analyzer import external
 from oocheck.analyzer.abstract import abstract_methods
-from oocheck.analyzer.collect import ModuleCollector
+from oocheck.analyzer.collect import MethodFacts, ModuleCollector
 from oocheck.analyzer.external import ExternalClass, external_class
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ImportBinding, ModuleInfo
 from oocheck.analyzer.mro import MROError, c3_linearize
@@ -35,6 +35,14 @@ if TYPE_CHECKING:
 _HARMLESS_DECORATORS = {"dataclass", "total_ordering", "final", "runtime_checkable", "unique", "verify",
                         "dataclass_transform", "add_slots"}
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class MethodMemo(Protocol):
+    """Method facts (collect.MethodFacts) by module text: incremental.MethodCache over the cache."""
+
+    def load(self, module: ModuleInfo) -> MethodFacts | None: ...
+
+    def save(self, module: ModuleInfo, facts: MethodFacts) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -89,13 +97,19 @@ class RepoIndex:
         return index
 
     @classmethod
-    def collect(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None) -> RepoIndex:
-        """Parse and collect every file and resolve every class; no module walked yet (see infer_repo)."""
+    def collect(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None,
+                memo: MethodMemo | None = None) -> RepoIndex:
+        """Parse and collect every file and resolve every class; no module walked yet (see infer_repo).
+        `memo`: what method bodies held last time for the same text (the cache), and where to keep it."""
         index = cls()
         for source in files:
             index._add_file(source, (sources or {}).get(source.path))
         for module in index.modules:
-            ModuleCollector(module).run()
+            known = memo.load(module) if memo is not None else None
+            collector = ModuleCollector(module, known)
+            collector.run()
+            if memo is not None and known is None:
+                memo.save(module, collector.found)
             for info in module.classes:
                 index.classes.append(info)
                 index.by_node[id(info.node)] = info
