@@ -71,6 +71,27 @@ def test_virtual_env_and_project_venv(tmp_path: Path, bare_venv: Path, monkeypat
     assert (how, problem) == (".venv", None) and python is not None
 
 
+def test_pre_commit_hook_env_is_not_the_target(tmp_path: Path, bare_venv: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # pre-commit points VIRTUAL_ENV at the hook's env, the one oocheck runs in: skip it.
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    assert choose_interpreter(None, project / "src")[1] == "running interpreter"  # the low-confidence guess
+    os.symlink(bare_venv, project / ".venv")
+    assert choose_interpreter(None, project / "src")[1] == ".venv"
+    # An explicit one still wins; another VIRTUAL_ENV (the user's own) is still taken.
+    assert choose_interpreter(bare_venv, project)[1] == "--python"
+    monkeypatch.setenv("VIRTUAL_ENV", str(bare_venv))
+    assert choose_interpreter(None, project / "src")[1] == "VIRTUAL_ENV"
+    # Without pre-commit, VIRTUAL_ENV is taken as it is.
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
+    monkeypatch.delenv("PRE_COMMIT")
+    assert choose_interpreter(None, project / "src")[1] == "VIRTUAL_ENV"
+
+
 def test_an_environment_that_cannot_be_found_is_said_once(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text(SOURCE + "import other_missing_package\n", encoding="utf-8")
     result = check(tmp_path, python=tmp_path / "no-such-python")

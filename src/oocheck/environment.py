@@ -8,7 +8,8 @@ read (editable installs reach their code through an import hook, not through `sy
 answer is cached per interpreter for the life of the process.
 
 The interpreter is chosen in this order: `--python PATH`, `$VIRTUAL_ENV`, a `.venv` (or `venv`)
-folder in the project, the interpreter running oocheck.
+folder in the project, the interpreter running oocheck. Under pre-commit (`$PRE_COMMIT` set) a
+`$VIRTUAL_ENV` that is oocheck's own environment is the hook's, not the project's: it is skipped.
 """
 
 from __future__ import annotations
@@ -95,6 +96,20 @@ def _project_venv(start: Path) -> Path | None:
     return None
 
 
+def _is_pre_commit_hook_env(venv: str) -> bool:
+    """True when pre-commit set VIRTUAL_ENV to the hook's own environment, the one oocheck runs in.
+
+    pre-commit activates the hook's private environment (and sets PRE_COMMIT=1): taking it as the
+    target would report every third-party import of the project as missing.
+    """
+    if not os.environ.get("PRE_COMMIT"):
+        return False
+    try:
+        return Path(venv).resolve() == Path(sys.prefix).resolve()
+    except OSError:
+        return False
+
+
 def choose_interpreter(explicit: Path | None, project: Path) -> tuple[Path | None, str, str | None]:
     """(interpreter, how it was chosen, problem). `problem` is set when a requested one is unusable."""
     if explicit is not None:
@@ -107,7 +122,7 @@ def choose_interpreter(explicit: Path | None, project: Path) -> tuple[Path | Non
             return None, "--python", f"--python {explicit}: no such file"
         return explicit, "--python", None
     venv = os.environ.get("VIRTUAL_ENV")
-    if venv:
+    if venv and not _is_pre_commit_hook_env(venv):
         found = _interpreter_in(Path(venv))
         if found is None:
             return None, "VIRTUAL_ENV", f"VIRTUAL_ENV={venv} has no bin/python"
