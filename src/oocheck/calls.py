@@ -19,7 +19,7 @@ from oocheck.analyzer.collect import child_statements, dotted_name
 from oocheck.analyzer.depends import global_names
 from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.index import RepoIndex
-from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallSite, ValueFault
+from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallFault, CallSite
 from oocheck.analyzer.members import all_subclasses
 from oocheck.analyzer.model import BindingKind, ClassInfo, ClassRef, ModuleInfo
 from oocheck.analyzer.signatures import (
@@ -1138,14 +1138,17 @@ def call_problems(index: RepoIndex) -> list[CallProblem]:
     return problems
 
 
-def fails_earlier_in_callee(fault: ValueFault, index: RepoIndex) -> bool:
-    """Whether a call on a followed callee's path, before the point `fault` came out of it, raises
-    TypeError itself (judged where the callee is defined): then that TypeError comes first."""
+def fails_before_callee_fault(fault: CallFault, index: RepoIndex) -> bool:
+    """Whether a TypeError comes before the fault a followed callee would raise: the call itself
+    cannot run (an abstract class, arguments that do not bind), or a call on the callee's path,
+    before the point the fault came out of it, raises (judged where the callee is defined)."""
     problems: dict[int, list[ast.Call]] = {}
     for problem in call_problems(index):
+        if problem.site.node is fault.call:
+            return True
         if problem.site.scope.function is not None:
             problems.setdefault(id(problem.site.scope.function), []).append(problem.site.node)
-    for function, surfaced in fault.chain:
+    for function, surfaced in fault.inner.chain:
         start = (getattr(surfaced, "lineno", 0), getattr(surfaced, "col_offset", 0))
         for call in problems.get(id(function), []):
             if (call.end_lineno or call.lineno, call.end_col_offset or 0) <= start:

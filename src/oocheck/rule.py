@@ -85,13 +85,13 @@ def catches(caught: frozenset[str], exception: str) -> bool:
 
 def call_fault_findings(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
     """Findings at the calls whose arguments make the callee raise `rule.predicts` (OO107, OO209)."""
-    from oocheck.calls import fails_earlier_in_callee  # calls.py builds on this module
+    from oocheck.calls import fails_before_callee_fault  # calls.py builds on this module
 
     for fault in ctx.index.call_faults:
         inner = fault.inner
         if inner.exception != rule.predicts or catches(fault.caught, rule.predicts):
             continue
-        if fails_earlier_in_callee(inner, ctx.index):
+        if fails_before_callee_fault(fault, ctx.index):
             continue
         path = inner.scope.module.display_path
         line = getattr(inner.node, "lineno", 1)

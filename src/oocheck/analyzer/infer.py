@@ -658,7 +658,23 @@ class FlowWalker:
         if self.depth and access.via_self:
             self._check_self_attribute(access)
         elif self.depth and not store:
+            self._stop_unless_found(access)
             self._check_argument_attribute(access)
+
+    def _stop_unless_found(self, access: AttributeAccess) -> None:
+        """Inside a specialised callee: stop at `super().name` or `C.name` when the name may be
+        missing (OO105 and OO102 report those where they are): what follows may never run."""
+        from oocheck.analyzer.members import Found, class_lookup, super_lookup
+
+        receiver = access.receiver
+        if isinstance(receiver, SuperValue):
+            found = super_lookup(receiver.cls, access.attr).found
+        elif isinstance(receiver, ClassObject) and isinstance(receiver.cls, ClassInfo):
+            found = class_lookup(receiver.cls, access.attr).found
+        else:
+            return
+        if found is not Found.YES:
+            raise _Stop(None)
 
     def _check_self_attribute(self, access: AttributeAccess) -> None:
         """Inside a specialised callee: stop at an access of `self` that may raise AttributeError (a
@@ -1047,6 +1063,8 @@ class FlowWalker:
         target = None
         bound_self: Value = None
         if isinstance(func, ClassObject) and isinstance(func.cls, ClassInfo) and func.exact:
+            if _generated_init_first(func.cls) or func.cls.abstract_methods:
+                return None  # another __init__ runs, or none: object.__new__ refuses an abstract class
             target = find_method(func.cls, "__init__")
             bound_self = Instance(func.cls, exact=True)
         elif isinstance(receiver, Instance) and isinstance(receiver.cls, ClassInfo) and isinstance(
@@ -1349,6 +1367,17 @@ def _bind_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Va
     return env
 
 
+def _generated_init_first(cls: ClassInfo) -> bool:
+    """A dataclass, attrs class or namedtuple comes before any `def __init__` in the MRO: it writes its
+    own `__init__`, and a base class's `def __init__` is not what `cls(...)` runs."""
+    for klass in cls.mro or [cls]:
+        if not isinstance(klass, ClassInfo) or "__init__" in klass.bindings:
+            return False
+        if klass.is_dataclass or klass.is_attrs or klass.is_namedtuple:
+            return True
+    return False
+
+
 def _store_may_fail(cls: ClassInfo, name: str) -> bool:
     """`instance.name = value` may raise AttributeError: some class of the MRO declares `__slots__`
     (the instance may have no `__dict__`) without a slot `name`, or `name` is a property there."""
@@ -1368,7 +1397,9 @@ def _store_may_fail(cls: ClassInfo, name: str) -> bool:
 def _default_value(node: ast.expr) -> Value:
     if isinstance(node, ast.Constant) and type(node.value) in values_ops.LITERAL_TYPES:
         return literal(type(node.value))
-    return None
+    # A display's value may be mutated between calls, but it stays of that type.
+    displays: dict[type[ast.expr], type] = {ast.List: list, ast.Tuple: tuple, ast.Set: set, ast.Dict: dict}
+    return literal(displays[type(node)]) if type(node) in displays else None
 
 
 def _new_returns_instance(klass: ClassInfo) -> bool:
