@@ -73,7 +73,8 @@ def _executable(name: str, module: bool) -> list[str] | None:
     return [found] if found else None
 
 
-def _relative(line: int, col: int, end_line: int | None, end_col: int | None) -> tuple[int, int, int, int]:
+def _span(line: int, col: int, end_line: int | None, end_col: int | None) -> tuple[int, int, int, int]:
+    """A start and an end that is not before it (a tool may give no end, or a point)."""
     end_line = end_line if end_line is not None and end_line >= line else line
     end_col = end_col if end_col is not None and (end_line > line or end_col >= col) else col
     return line, col, end_line, end_col
@@ -106,7 +107,7 @@ def _mypy_parse(out: str, folder: Path) -> list[PeerDiagnostic]:
         if item.get("severity") != "error":
             continue
         # mypy's columns are 0-based, its end column exclusive.
-        pos = _relative(item["line"], item["column"] + 1, item.get("end_line"), (item.get("end_column") or 0) + 1)
+        pos = _span(item["line"], item["column"] + 1, item.get("end_line"), (item.get("end_column") or 0) + 1)
         found.append(PeerDiagnostic(_path(folder, item["file"]), *pos, item.get("code") or "", item["message"]))
     return found
 
@@ -129,7 +130,7 @@ def _pylint_parse(out: str, folder: Path) -> list[PeerDiagnostic]:
         raise ToolOutputError(out.strip().splitlines()[0][:200]) from None
     found = []
     for item in items:
-        pos = _relative(item["line"], item["column"] + 1, item.get("endLine"),
+        pos = _span(item["line"], item["column"] + 1, item.get("endLine"),
                         None if item.get("endColumn") is None else item["endColumn"] + 1)
         found.append(PeerDiagnostic(_path(folder, item["path"]), *pos, item["message-id"], item["message"]))
     return found
@@ -154,7 +155,7 @@ def _pyright_parse(out: str, folder: Path) -> list[PeerDiagnostic]:
         if item.get("severity") != "error":
             continue
         start, end = item["range"]["start"], item["range"]["end"]
-        pos = _relative(start["line"] + 1, start["character"] + 1, end["line"] + 1, end["character"] + 1)
+        pos = _span(start["line"] + 1, start["character"] + 1, end["line"] + 1, end["character"] + 1)
         found.append(PeerDiagnostic(_path(folder, item["file"]), *pos, item.get("rule") or "", item["message"]))
     return found
 
@@ -178,7 +179,7 @@ def _ty_parse(out: str, folder: Path) -> list[PeerDiagnostic]:
         match = _TY_LINE.match(line)
         if match is None or match["severity"] != "error":
             continue
-        pos = _relative(int(match["line"]), int(match["col"]), None, None)
+        pos = _span(int(match["line"]), int(match["col"]), None, None)
         found.append(PeerDiagnostic(_path(folder, match["file"]), *pos, match["code"], match["msg"]))
     return found
 
@@ -202,7 +203,7 @@ def _pyrefly_parse(out: str, folder: Path) -> list[PeerDiagnostic]:
     for item in items:
         if item.get("severity", "error") != "error":
             continue
-        pos = _relative(item["line"], item["column"], item.get("stop_line"), item.get("stop_column"))
+        pos = _span(item["line"], item["column"], item.get("stop_line"), item.get("stop_column"))
         message = item.get("concise_description") or item.get("description") or ""
         found.append(PeerDiagnostic(_path(folder, item["path"]), *pos, item.get("name") or "", message))
     return found
