@@ -8,8 +8,9 @@ folders), machine-readable output. Unannotated functions are checked (`mypy --ch
 pyrefly's `default` preset instead of the unconfigured `basic`): the generated tests have no
 annotations, and unchecked they would predict nothing. Folders run two at a time.
 
-A file whose syntax error stops a tool for the whole folder (mypy) is left out, and not followed
-from the files that import it, and the folder run again; its tests fail at import anyway.
+A file that does not parse is not given to the tools, and mypy does not follow it from the files
+that import it (its syntax error would stop mypy for the whole folder); its tests fail at import
+anyway. A file mypy alone cannot parse is left out the same way and the folder run again.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from oocheck.study.baseline_codes import TABLE
 
 WORKERS = 2
 TIMEOUT = 900.0  # seconds for one folder
-_MAX_RETRIES = 5  # reruns after leaving out files with a blocking syntax error
+_MAX_RETRIES = 20  # reruns after leaving out files with a blocking syntax error Python's parser accepted
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,8 @@ def check_folder(tool: PeerTool, exe: list[str], folder: Path, files: Sequence[P
     `scratch` holds the tool's configuration and cache; one run at a time may use it.
     """
     names = sorted(f.name for f in files)
-    skip: set[str] = set()
+    # Files of the folder left out of `files` (they do not parse) are not followed from their importers.
+    skip = {p.stem for p in folder.glob("*.py")} - {f.stem for f in files}
     for _ in range(_MAX_RETRIES + 1):
         if not names:
             return []
