@@ -36,7 +36,8 @@ from oocheck.registry import load_rules
 RUNNER = Path(__file__).resolve().parent / "soundness_runner.py"
 JUDGED_EXCEPTIONS = ("AttributeError", "TypeError")
 HELD, PARTLY, NOT_RAISED, NOT_RUN = "held", "partly", "not raised", "not run"
-CONFIG = Config(min_confidence=Confidence.LOW, mypy=False)  # `--no-mypy --min-confidence low`
+# `--no-mypy --min-confidence low --no-cache`: throwaway programs have nothing to cache.
+CONFIG = Config(min_confidence=Confidence.LOW, mypy=False, cache=False)
 RULES = load_rules([])
 # check_paths raises the limit to this for deep code; raising it once here, before hypothesis runs a
 # test, keeps hypothesis from warning that a test changed it.
