@@ -14,6 +14,7 @@ from oocheck.diagnostics import Confidence
 from oocheck.engine import CheckResult, check_paths
 from oocheck.environment import _names_in_folder, choose_interpreter, find_environment
 
+REPO_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SOURCE = """\
 import json
 import pytest
@@ -133,3 +134,13 @@ def test_star_import_and_dunder_future(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text(
         "from __future__ import annotations\nfrom helpers import join\nfrom helpers import *\n", encoding="utf-8")
     assert reported(check(tmp_path)) == []
+
+
+def test_conditional_imports_and_sys_path_edits_are_low(bare_venv: Path) -> None:
+    # An environment given with --python, so only the condition can lower the confidence.
+    folder = REPO_FIXTURES / "imports"
+    conditional = check(folder / "oo301_conditional_imports.py", python=bare_venv)
+    assert reported(conditional) == [(4, "OO301", "high"), (13, "OO301", "low"), (24, "OO301", "low"),
+                                     (29, "OO301", "low")]
+    path_edit = check(folder / "oo301_sys_path_changed.py", python=bare_venv)
+    assert reported(path_edit) == [(9, "OO301", "low")]

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.environment import RUNNING_INTERPRETER
-from oocheck.imports import ImportResolver, import_sites
+from oocheck.imports import ImportResolver, ImportSite, changes_sys_path, import_sites
 from oocheck.rule import CheckContext, Rule
 
 
@@ -51,7 +51,10 @@ class ModuleNotFound(Rule):
     handler never runs; when it does run, its imports are judged); submodules of installed
     third-party packages (only their top-level name is checked); every third-party import when the
     target environment cannot be found. Reported at low confidence when the environment is the
-    interpreter running oocheck, a guess (oocheck may live in its own virtual environment).
+    interpreter running oocheck, a guess (oocheck may live in its own virtual environment); at low
+    confidence too for an import under a runtime condition (an `if`/`else` branch, a `try`'s `else`
+    or handler, a loop, a `match` case: `if is_running_trio(): import trio` may never run where trio
+    is missing) and for every import of a module that edits `sys.path` (`sys.path.insert(0, "../src")`).
     """
 
     code = "OO301"
@@ -63,6 +66,7 @@ class ModuleNotFound(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         resolver = ImportResolver(ctx.index, ctx.environment)
         guessed_env = ctx.environment is not None and ctx.environment.how == RUNNING_INTERPRETER
+        edits: dict[int, bool] = {}  # id(module) -> it changes sys.path, computed when first needed
         for site in import_sites(ctx.index):
             if site.guarded or site.target is None or not resolver.runs(site):
                 continue
@@ -72,4 +76,15 @@ class ModuleNotFound(Rule):
             # A module missing under a package of the repo or the stdlib does not depend on the environment.
             top_missing = located.problem == f"No module named '{site.target.split('.')[0]}'"
             confidence = Confidence.LOW if guessed_env and top_missing else self.confidence
+            # An import under a runtime condition may never run where the module is missing; a module
+            # that edits sys.path imports from folders oocheck does not search.
+            if site.conditional or self._edits_sys_path(site, edits):
+                confidence = Confidence.LOW
             yield self.finding(site.module.display_path, site.where, located.problem, confidence)
+
+    @staticmethod
+    def _edits_sys_path(site: ImportSite, edits: dict[int, bool]) -> bool:
+        key = id(site.module)
+        if key not in edits:
+            edits[key] = changes_sys_path(site.module)
+        return edits[key]

@@ -61,6 +61,9 @@ class ImportSite:
     # In an `except` handler (`fallback_for` not None): the imports of its `try` body, one of which
     # must fail for the handler to run.
     fallback_for: tuple[ImportSite, ...] | None = None
+    # Under a runtime condition (an `if`/`else`, a `try`'s `else` or handler, a loop, a `match` case):
+    # it may never run where the import is missing (`if is_running_trio(): import trio`).
+    conditional: bool = False
 
 
 def _handler_catches(handler: ast.ExceptHandler) -> bool:
@@ -129,6 +132,7 @@ class _Walker:
         self.flags: set[str] = set()  # names assigned from a test on the interpreter (PY311 = ...)
         self.fallback_for: tuple[ImportSite, ...] | None = None
         self.in_function = False
+        self.conditional = False
 
     def block(self, body: list[ast.stmt], guarded: bool) -> None:
         for stmt in body:
@@ -142,7 +146,15 @@ class _Walker:
             self.statement(stmt, guarded)
 
     def _site(self, site: ImportSite) -> None:
+        if self.conditional:
+            site = replace(site, conditional=True)
         self.sites.append(site if self.fallback_for is None else replace(site, fallback_for=self.fallback_for))
+
+    def conditional_block(self, body: list[ast.stmt], guarded: bool) -> None:
+        """A block that runs only when a runtime condition holds."""
+        outer, self.conditional = self.conditional, True
+        self.block(body, guarded)
+        self.conditional = outer
 
     def statement(self, stmt: ast.stmt, guarded: bool) -> None:
         if isinstance(stmt, ast.Import):
@@ -162,8 +174,8 @@ class _Walker:
             elif not _depends_on_interpreter(stmt.test, self.flags):
                 # `if HAS_YAML:` / `if yaml is not None:` after a guarded import: optional too.
                 optional = any(isinstance(n, ast.Name) and n.id in self.optional for n in walk(stmt.test))
-                self.block(stmt.body, guarded or optional)
-                self.block(stmt.orelse, guarded or optional)
+                self.conditional_block(stmt.body, guarded or optional)
+                self.conditional_block(stmt.orelse, guarded or optional)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             handlers: list[ast.ExceptHandler] = getattr(stmt, "handlers", [])
             catches = any(_handler_catches(h) for h in handlers)
@@ -177,10 +189,10 @@ class _Walker:
                 # A handler runs only when its `try` body raises (`try: callable except NameError:` is
                 # a probe for another Python): its imports are judged when a body import fails.
                 outer, self.fallback_for = self.fallback_for, tried
-                self.block(handler.body, guarded)
+                self.conditional_block(handler.body, guarded)
                 self.fallback_for = outer
             # `else:` runs only when the guarded imports succeeded: it needs the same optional packages.
-            self.block(getattr(stmt, "orelse", []), guarded or catches)
+            self.conditional_block(getattr(stmt, "orelse", []), guarded or catches)
             self.block(getattr(stmt, "finalbody", []), guarded)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self.block(stmt.body, guarded or any(_suppresses_import_error(i) for i in stmt.items))
@@ -188,12 +200,14 @@ class _Walker:
             outer_function, self.in_function = self.in_function, True
             self.block(stmt.body, guarded)
             self.in_function = outer_function
-        elif isinstance(stmt, (ast.ClassDef, ast.For, ast.AsyncFor, ast.While)):
+        elif isinstance(stmt, ast.ClassDef):
             self.block(stmt.body, guarded)
-            self.block(getattr(stmt, "orelse", []), guarded)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            self.conditional_block(stmt.body, guarded)
+            self.conditional_block(stmt.orelse, guarded)
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
-                self.block(case.body, guarded)
+                self.conditional_block(case.body, guarded)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and not self.in_function:
             # Interpreter flags (`PY311 = sys.version_info >= (3, 11)`) live at module and class level;
             # looking into every assignment of every function would cost a walk of each.
@@ -216,6 +230,26 @@ def import_sites(index: RepoIndex) -> list[ImportSite]:
             sites.extend(walker.sites)
         index.derived["import_sites"] = cached = sites
     return cast(list[ImportSite], cached)
+
+
+_SYS_PATH_EDITS = frozenset({"insert", "append", "extend", "remove", "pop", "clear", "__setitem__"})
+
+
+def changes_sys_path(module: ModuleInfo) -> bool:
+    """True when the module edits `sys.path` (`sys.path.insert(0, "../src")`, `sys.path = [...]`,
+    `site.addsitedir(...)`): its imports are then searched in folders oocheck cannot know."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = dotted_name(node.func.value) or ""
+            if owner.endswith("sys.path") and node.func.attr in _SYS_PATH_EDITS:
+                return True
+            if node.func.attr == "addsitedir":
+                return True
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any((dotted_name(t) or "").endswith("sys.path") for t in targets):
+                return True
+    return False
 
 
 class Where(enum.Enum):
