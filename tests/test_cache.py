@@ -104,3 +104,33 @@ def test_an_unwritable_cache_is_one_warning_and_the_same_findings(tmp_path: Path
     assert full_disk.findings == expected
     assert [w for w in full_disk.warnings if "cache" in w] == full_disk.warnings and len(full_disk.warnings) == 1
     assert not [p for p in (tmp_path / "full").rglob(".tmp-*")]
+
+
+def test_the_cache_goes_to_the_project_found_as_ruff_and_mypy_find_it(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pyproject.toml without [tool.oocheck] still marks the project, from wherever oocheck runs.
+    project = tmp_path / "pkg"
+    inner = project / "src" / "pkg"
+    inner.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'pkg'\n", encoding="utf-8")
+    (inner / "m.py").write_text("x = 1\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(inner)
+    check_paths([Path(".")], Config(mypy=False))
+    monkeypatch.chdir(elsewhere)
+    check_paths([inner / "m.py"], Config(mypy=False))
+    assert (project / ".oocheck_cache").is_dir()
+    assert not (inner / ".oocheck_cache").exists() and not (elsewhere / ".oocheck_cache").exists()
+    # No pyproject.toml: the nearest `.git` folder; neither: the current folder.
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "lib").mkdir()
+    (repo / "lib" / "m.py").write_text("x = 1\n", encoding="utf-8")
+    check_paths([repo / "lib"], Config(mypy=False))
+    assert (repo / ".oocheck_cache").is_dir() and not (repo / "lib" / ".oocheck_cache").exists()
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "m.py").write_text("x = 1\n", encoding="utf-8")
+    check_paths([loose], Config(mypy=False))
+    assert (elsewhere / ".oocheck_cache").is_dir() and not (loose / ".oocheck_cache").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -195,11 +196,20 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
 
 
 def _project_folder(paths: Sequence[Path], config: Config) -> Path:
-    """Where `.oocheck_cache` goes and a `.venv` is looked for: the pyproject.toml folder, else the
-    current folder, as ruff and mypy do (never the checked folder itself: it may be someone's data)."""
-    del paths
+    """Where `.oocheck_cache` goes and a `.venv` is looked for, found as ruff and mypy find a project:
+    the folder of the `[tool.oocheck]` pyproject.toml; else the nearest folder upward from the checked
+    paths' common parent with a pyproject.toml (any), else with a `.git`; else the current folder."""
     if config.source is not None:
         return config.source.parent
+    try:
+        folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+        start = Path(os.path.commonpath(folders)) if folders else Path.cwd()
+    except (OSError, ValueError):  # paths on different drives (Windows)
+        start = Path.cwd()
+    for marker in ("pyproject.toml", ".git"):
+        for candidate in [start, *start.parents]:
+            if (candidate / marker).exists():
+                return candidate
     return Path.cwd()
 
 
