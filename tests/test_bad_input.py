@@ -69,3 +69,14 @@ def test_missing_path_does_not_stop_the_others(tmp_path: Path) -> None:
     assert result.returncode == 2  # a usage error wins, but the real path was still checked
     assert "OO101" in result.stdout
     assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [f"oocheck: {tmp_path / 'nope'}: no such file or directory"]
+
+
+def test_a_dangling_link_in_a_folder_is_an_oo000_finding(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "broken.py").symlink_to(tmp_path / "gone.py")
+    result = run_check(str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    findings = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(Path(f["path"]).name, f["code"]) for f in findings] == [("broken.py", "OO000")]
+    assert findings[0]["message"].startswith("cannot read")

@@ -64,7 +64,9 @@ def iter_python_files(paths: Iterable[Path], excludes: Iterable[str] = DEFAULT_E
                 if not filename.endswith(".py") or _excluded(filename, excludes):
                     continue
                 candidate = Path(folder) / filename
-                if not candidate.is_file():  # a directory named x.py, a dangling link
+                # A directory named x.py is not a file; a dangling link is kept: reading it fails,
+                # which is reported as OO000, not silently skipped.
+                if not candidate.is_file() and not (candidate.is_symlink() and not candidate.exists()):
                     continue
                 resolved = candidate.resolve()
                 if resolved not in seen:
