@@ -80,3 +80,23 @@ def test_a_dangling_link_in_a_folder_is_an_oo000_finding(tmp_path: Path) -> None
     findings = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(Path(f["path"]).name, f["code"]) for f in findings] == [("broken.py", "OO000")]
     assert findings[0]["message"].startswith("cannot read")
+
+
+def test_ctrl_c_while_importing_is_one_line_and_status_130(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.abc import MetaPathFinder
+
+    from oocheck.__main__ import main
+
+    class Interrupted(MetaPathFinder):
+        def find_spec(self, name: str, path: object, target: object = None) -> None:
+            if name == "oocheck.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "oocheck.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 130
+    assert capsys.readouterr().err == "oocheck: interrupted\n"
