@@ -78,6 +78,13 @@ def test_explain_and_rules(tmp_path: Path) -> None:
     assert oocheck("explain", "OO999", cwd=tmp_path).returncode == 2
     listing = oocheck("rules", cwd=tmp_path).stdout.splitlines()
     assert any(line.startswith("OO101\tundefined-instance-attribute\tAttributeError") for line in listing)
+    # The summary is the first sentence, whole, even where the docstring wraps it (OO106's does).
+    summaries = {line.split("\t")[0]: line.split("\t")[4] for line in listing}
+    assert summaries["OO106"].endswith("binds is read.")
+    assert all(summary.endswith(".") for summary in summaries.values()), summaries
+    version = oocheck("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout == oocheck("version", cwd=tmp_path).stdout
+    assert version.stdout.startswith("oocheck ")
 
 
 def test_checking_changed_files_only_still_finds_the_project_packages(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 from oocheck import mypy_bridge
 from oocheck.diagnostics import Confidence
 from oocheck.registry import load_rules
+from oocheck.rule import first_sentence
 
 UNREADABLE_CODE = "OO000"
 UNUSED_SUPPRESSION_CODE = "OO001"
@@ -52,7 +53,7 @@ class EngineCode:
         return inspect.cleandoc(self.doc)
 
     def summary(self) -> str:
-        return self.documentation().splitlines()[0]
+        return first_sentence(self.documentation())
 
 
 ENGINE_CODES: tuple[EngineCode, ...] = (

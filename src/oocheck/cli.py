@@ -318,6 +318,20 @@ def version() -> None:
     sys.stdout.write(f"oocheck {__version__}\n")
 
 
+def _version_option(wanted: bool) -> None:
+    if wanted:
+        version()
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version_option,
+                                               help="Print the version and exit (as `oocheck version`).")] = False,
+) -> None:
+    del show_version
+
+
 @app.command()
 def study(
     path: Annotated[Path, typer.Argument(help="A RealClassEval package root, or any folder below it.")],

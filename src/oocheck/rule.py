@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -26,6 +27,17 @@ class CheckContext:
     index: RepoIndex
     # None when no active rule sets `needs_environment`, or when the environment cannot be found.
     environment: TargetEnvironment | None = None
+
+
+def first_sentence(documentation: str) -> str:
+    """The first sentence of a docstring, whole even when it wraps onto more lines (a table's summary)."""
+    paragraph = " ".join(documentation.strip().split("\n\n", 1)[0].split())
+    end = _SENTENCE_END.search(paragraph)
+    return paragraph[: end.start() + 1] if end else paragraph
+
+
+# A full stop followed by a space, not the one of "e.g." or "i.e.".
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.\s")
 
 
 class Rule:
@@ -47,7 +59,7 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        return cls.documentation().splitlines()[0] if cls.__doc__ else cls.name
+        return first_sentence(cls.documentation()) if cls.__doc__ else cls.name
 
     def finding(self, path: str, node: ast.AST, message: str, confidence: Confidence | None = None,
                 evidence: Sequence[Location] = (), fix: Fix | None = None) -> Finding:

@@ -53,6 +53,7 @@ from oocheck.discovery import SourceFile
 from oocheck.mypy_bridge.codes import IMPORT_MESSAGE, MYPY_CODES, MypyMapping, all_mappings, mapping_for
 from oocheck.mypy_bridge.docs import DOCS
 from oocheck.mypy_bridge.runner import MypyDiagnostic, MypyInBackground, MypyRun
+from oocheck.rule import first_sentence
 
 __all__ = ["MYPY_CODES", "DocumentedCode", "Judged", "MypyInBackground", "MypyMapping", "MypyRun", "all_mappings",
            "documented_codes", "merge_findings", "mypy_findings", "start_mypy"]
@@ -72,7 +73,7 @@ class DocumentedCode:
         return self.doc.strip()
 
     def summary(self) -> str:
-        return self.doc.splitlines()[0]
+        return first_sentence(self.doc)
 
 
 def documented_codes() -> list[DocumentedCode]:
