@@ -59,6 +59,19 @@ def test_unused_suppression_names_the_unused_codes(tmp_path: Path) -> None:
     assert (unused.predicts, unused.name, unused.col) == ("none", "unused-suppression", 8)
 
 
+def test_upper_case_comments_are_honoured_and_unknown_codes_are_named(tmp_path: Path) -> None:
+    body = ("A().a  # OOCHECK: IGNORE[OO101]\n"
+            "A().b  # oocheck: ignore[OO999]\n"
+            "A().c  # Oocheck: Ignore[OO101, OO9]\n")
+    (tmp_path / "s.py").write_text(CLASS + body, encoding="utf-8")
+    result = check_paths([tmp_path], Config(mypy=False))
+    assert [(f.line - 4, f.code, f.message) for f in result.findings] == [
+        (2, "OO101", "'A' object has no attribute 'b'"),
+        (2, "OO001", "unused suppression: unknown code OO999"),
+        (3, "OO001", "unused suppression: unknown code OO9"),
+    ]
+
+
 def test_unused_is_judged_only_for_codes_this_run_checked(tmp_path: Path) -> None:
     body = ("A().x  # oocheck: ignore[OO102]\n"
             "A().x  # oocheck: ignore[OO181]\n"  # a mypy bridge code: the bridge is off

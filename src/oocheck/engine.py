@@ -186,7 +186,8 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
             [module.display_path for module in index.modules],
             judged=lambda code: all(k in checked for k in known if k.startswith(code)),
             every_code_checked=all(k in checked for k in known),
-            confidence=Confidence.LOW if partial else Confidence.HIGH)
+            confidence=Confidence.LOW if partial else Confidence.HIGH,
+            known=[*known, UNUSED_SUPPRESSION_CODE])
     findings = [f for f in findings if f.confidence >= config.min_confidence or f.code == UNREADABLE_CODE]
     findings = sorted((f for f in findings if not _ignored_for_file(f, config)), key=Finding.sort_key)
     if reported is not None:

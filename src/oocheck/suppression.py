@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from oocheck.catalog import PREDICTS_NOTHING, UNUSED_SUPPRESSION_CODE, UNUSED_SUPPRESSION_NAME
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.source_text import SourceText
 
-_PATTERN = re.compile(r"#\s*oocheck:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
+# Case-insensitive, as ruff's `# NOQA`: `# OOCHECK: IGNORE[OO101]` is honoured, not silently dropped.
+_PATTERN = re.compile(r"#\s*oocheck:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?", re.IGNORECASE)
 _NOT_CODE = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT,
              tokenize.ENCODING, tokenize.ENDMARKER}
 
@@ -56,7 +57,7 @@ def _byte_col(line: str, char_col: int) -> int:
 
 def find_suppressions(path: str, text: str) -> list[Suppression]:
     """Every suppression comment of `text`, each with the lines of the statement it ends."""
-    if "oocheck" not in text:  # most files: skip tokenizing
+    if "oocheck" not in text.lower():  # most files: skip tokenizing
         return []
     lines = text.splitlines()
     found: list[Suppression] = []
@@ -121,12 +122,13 @@ class Suppressions:
         return kept
 
     def unused_findings(self, paths: Iterable[str], judged: Callable[[str], bool], every_code_checked: bool,
-                        confidence: Confidence) -> list[Finding]:
+                        confidence: Confidence, known: Collection[str] = ()) -> list[Finding]:
         """OO001 for each comment (or named code) in `paths` that silenced nothing.
 
         `judged(code)`: whether every code the name or prefix covers was checked in this run (a code
         left out by select/ignore, or a mypy code with the bridge off, could be hiding a real finding).
-        A bare comment is judged only when `every_code_checked`.
+        A bare comment is judged only when `every_code_checked`. A named code that is no prefix of
+        any `known` code is reported as unknown (a typo silences nothing, ever).
         """
         findings = []
         for path in paths:
@@ -134,10 +136,13 @@ class Suppressions:
                 if any(UNUSED_SUPPRESSION_CODE.startswith(c) for c in suppression.codes):
                     continue  # `ignore[OO101, OO001]`: keep this comment even when it is unused
                 if suppression.codes:
-                    unused = sorted(c for c in suppression.codes - suppression.used if judged(c))
-                    if not unused:
+                    unknown = sorted(c for c in suppression.codes if known and not any(k.startswith(c) for k in known))
+                    unused = sorted(c for c in suppression.codes - suppression.used - set(unknown) if judged(c))
+                    if not unused and not unknown:
                         continue
-                    message = f"unused suppression: no {', '.join(unused)} finding on this statement"
+                    parts = [f"unknown code{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"] if unknown else []
+                    parts += [f"no {', '.join(unused)} finding on this statement"] if unused else []
+                    message = f"unused suppression: {'; '.join(parts)}"
                 elif suppression.used or not every_code_checked:
                     continue
                 else:
