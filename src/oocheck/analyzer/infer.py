@@ -216,7 +216,8 @@ def infer_repo(index: RepoIndex, modules: list[ModuleInfo] | None = None) -> lis
         for module in index.modules if modules is None else modules:
             index.recording = during = effects_.ModuleEffects()
             first_access, first_call = len(accesses), len(index.calls)
-            walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses)
+            walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses,
+                                shared=_shared_names(module.tree.body))
             walker.walk_body(module.tree.body)
             walker.run_deferred()
             walked.append(Walked(module, during, effects_.ModuleEffects(), slice(first_access, len(accesses)),
@@ -286,6 +287,19 @@ def _assigned_names(body: list[ast.stmt]) -> set[str]:
     return names
 
 
+def _shared_names(body: list[ast.stmt]) -> frozenset[str]:
+    """Names some function in this block rebinds through `nonlocal` or `global`: a call we cannot see
+    (a callback run by someone else) may change them at any time, so their values are unknown."""
+    names: set[str] = set()
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Nonlocal, ast.Global)):
+            names.update(node.names)
+        stack.extend(child_statements(node))
+    return frozenset(names)
+
+
 def _merge(envs: list[Env], keys: set[str] | None = None) -> Env:
     """Names that agree in every branch keep their value; the others become unknown."""
     if not envs:
@@ -319,7 +333,7 @@ class FlowWalker:
 
     def __init__(self, index: RepoIndex, scope: Scope, env: Env, sink: list[AttributeAccess],
                  locals_: set[str] | None = None, hasattr_names: frozenset[str] = frozenset(),
-                 depth: int = 0) -> None:
+                 depth: int = 0, shared: frozenset[str] = frozenset()) -> None:
         # `hasattr(x, "a")` / `getattr(x, "a", default)` seen so far in this scope: later reads of `.a`
         # are treated as guarded (the code is written to cope with the attribute being absent).
         self.index = index
@@ -339,6 +353,8 @@ class FlowWalker:
         self.facts: dict[str, Value] | None = None
         # In a specialised callee: the attributes of `self` it has stored so far.
         self.self_stores: set[str] = set()
+        # Names rebound through `nonlocal`/`global` by some function: always unknown here.
+        self.shared = shared
 
     # -- entry points -------------------------------------------------------------------------------
     def run_deferred(self) -> None:
@@ -359,7 +375,7 @@ class FlowWalker:
             env[param.arg] = self._param_value(param, index_, scope)
         body: list[ast.stmt] = node.body if isinstance(node.body, list) else [ast.Expr(node.body)]
         walker = FlowWalker(self.index, scope, env, self.sink, _assigned_names(body),
-                            self.hasattr_names)
+                            self.hasattr_names, shared=self.shared | _shared_names(body))
         for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
             self.eval(default)
         walker.walk_body(body)
@@ -488,7 +504,7 @@ class FlowWalker:
         qualname = info.qualname if info is not None else stmt.name
         body_scope = Scope(self.scope.module, qualname)
         body_walker = FlowWalker(self.index, body_scope, dict(self.env), self.sink,
-                                 _assigned_names(stmt.body), self.hasattr_names)
+                                 _assigned_names(stmt.body), self.hasattr_names, shared=self.shared)
         for item in stmt.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for decorator in item.decorator_list:
@@ -750,6 +766,8 @@ class FlowWalker:
         return _result(outcome)
 
     def lookup(self, name: str) -> Value:
+        if name in self.shared:
+            return None
         if name in self.env:
             return self.env[name]
         if name in self.locals:
@@ -1097,7 +1115,7 @@ class FlowWalker:
         scope = Scope(module, f"{owner.qualname}.{node.name}" if owner else node.name, cls=owner,
                       function=node, self_name=self_name)
         walker = FlowWalker(self.index, scope, env, [], _assigned_names(node.body), frozenset(),
-                            depth=self.depth + 1)
+                            depth=self.depth + 1, shared=_shared_names(node.body))
         if node.name == "__init__" and owner is not None:
             walker.facts = {}
         completed = False
