@@ -216,8 +216,8 @@ def infer_repo(index: RepoIndex, modules: list[ModuleInfo] | None = None) -> lis
         for module in index.modules if modules is None else modules:
             index.recording = during = effects_.ModuleEffects()
             first_access, first_call = len(accesses), len(index.calls)
-            walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses,
-                                shared=_shared_names(module.tree.body))
+            walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses)
+            walker.shared_literals = _shared_names(module.tree.body)
             walker.walk_body(module.tree.body)
             walker.run_deferred()
             walked.append(Walked(module, during, effects_.ModuleEffects(), slice(first_access, len(accesses)),
@@ -353,8 +353,11 @@ class FlowWalker:
         self.facts: dict[str, Value] | None = None
         # In a specialised callee: the attributes of `self` it has stored so far.
         self.self_stores: set[str] = set()
-        # Names rebound through `nonlocal`/`global` by some function: always unknown here.
+        # Names a nested function rebinds through `nonlocal` (or `global`): always unknown here.
         self.shared = shared
+        # Module names a function rebinds through `global`: their literal values may be stale (the
+        # module-level view of the name; functions read globals through the index).
+        self.shared_literals: frozenset[str] = frozenset()
 
     # -- entry points -------------------------------------------------------------------------------
     def run_deferred(self) -> None:
@@ -505,6 +508,7 @@ class FlowWalker:
         body_scope = Scope(self.scope.module, qualname)
         body_walker = FlowWalker(self.index, body_scope, dict(self.env), self.sink,
                                  _assigned_names(stmt.body), self.hasattr_names, shared=self.shared)
+        body_walker.shared_literals = self.shared_literals
         for item in stmt.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for decorator in item.decorator_list:
@@ -769,6 +773,8 @@ class FlowWalker:
         if name in self.shared:
             return None
         if name in self.env:
+            if name in self.shared_literals and literal_type(self.env[name]) is not None:
+                return None
             return self.env[name]
         if name in self.locals:
             return None
