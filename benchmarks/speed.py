@@ -360,6 +360,11 @@ def build_cases(package: Path, work: Path, changed: Path, peers: Sequence[str], 
         cases.append(cache.cold_case(f"oocheck cold {mode}", is_oocheck=True))
         cases.append(Case(f"oocheck one file warm {mode}", [*oocheck, *flags, str(changed)], project.root,
                           setup=_then(cache.ensure, project.edit), is_oocheck=True))
+        # The pre-commit hook's way: the changed file within its whole project, the rest from the cache.
+        cases.append(Case(f"oocheck one file warm --in-project {mode}",
+                          [*oocheck, *flags, "--in-project", str(changed)], project.root,
+                          setup=_then(cache.ensure, project.edit), is_oocheck=True,
+                          skip="" if "--in-project" in options else "skipped: oocheck check has no --in-project"))
         if flags[:1] != ["--no-mypy"]:
             continue
         # An editor's buffer is checked without the mypy bridge (it reads files from disk), so once.
@@ -435,6 +440,7 @@ def targets(cases: list[Case]) -> list[dict[str, Any]]:
         for name, base, limit in (("oocheck cold --no-mypy", "mypy cold", 1.0),
                                   ("oocheck cold mypy bridge", "mypy --check-untyped-defs cold", 1.2))]
     for name in ("oocheck one file warm --no-mypy", "oocheck one file warm mypy bridge",
+                 "oocheck one file warm --in-project --no-mypy", "oocheck one file warm --in-project mypy bridge",
                  "oocheck --stdin-filename warm"):
         rows.append((name, median_wall(by_name.get(name)), 0.5, "s", None))
     peaks = [p for case in cases if case.is_oocheck and (p := median_peak(case)) is not None]
