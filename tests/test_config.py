@@ -39,6 +39,10 @@ def test_select_and_ignore(tmp_path: Path) -> None:
     assert codes(tmp_path, project(tmp_path, 'select = ["OO102"]')) == ["OO102"]
     assert codes(tmp_path, project(tmp_path, 'ignore = ["OO102"]')) == ["OO101"]
     assert codes(tmp_path, project(tmp_path, 'select = "oo1"\nignore = ["OO101"]')) == ["OO102"]
+    # A string is split at commas, as the command line splits `--select OO2,OO102`.
+    assert project(tmp_path, 'select = "OO2, oo102"').select == ("OO2", "OO102")
+    assert project(tmp_path, 'ignore = ["OO101,OO2"]').ignore == ("OO101", "OO2")
+    assert codes(tmp_path, project(tmp_path, 'select = "OO2, OO102"')) == ["OO102"]
 
 
 def test_per_file_ignores(tmp_path: Path) -> None:

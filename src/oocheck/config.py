@@ -61,11 +61,12 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def _codes(value: Any, key: str) -> tuple[str, ...]:
+    # A string is split at commas, as `--select OO2,OO105` is on the command line.
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"[tool.oocheck] {key} must be a list of rule codes")
-    return tuple(v.strip().upper() for v in value)
+    return tuple(code.strip().upper() for v in value for code in v.split(",") if code.strip())
 
 
 def load_config(start: Path) -> Config:
