@@ -25,10 +25,17 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert "bad.py:6:1: OO101 'A' object has no attribute 'valeu'. Did you mean: 'value'?" in bad.stdout
     assert oocheck("check", "--no-mypy", "--exit-zero", "bad.py", cwd=tmp_path).returncode == 0
     for usage_error in (["--format", "xml"], ["--select", "NOPE"], ["--min-confidence", "sure"], ["nope.py"],
-                        ["--python", "/no/such/python", "good.py"]):
+                        ["--python", "/no/such/python", "good.py"], ["--fix", "--diff", "bad.py"],
+                        ["--unsafe-fixes", "bad.py"], ["--statistics", "--format", "jsonl", "bad.py"],
+                        ["--statistics", "--format", "sarif", "bad.py"]):
         result = oocheck("check", "--no-mypy", *usage_error, cwd=tmp_path)
         assert result.returncode == 2, (usage_error, result.stdout, result.stderr)
-        assert "Traceback" not in result.stderr
+        assert "Traceback" not in result.stderr and not result.stdout
+    assert "fixable with `oocheck check --fix`" in bad.stderr
+    # --fix does not go with a buffer from stdin: no hint to use it there.
+    buffer = subprocess.run([sys.executable, "-m", "oocheck", "check", "--no-mypy", "--stdin-filename", "bad.py"],
+                            cwd=tmp_path, input=BAD, capture_output=True, text=True, timeout=120)
+    assert buffer.returncode == 1 and "valeu" in buffer.stdout and "fixable" not in buffer.stderr
 
 
 def test_select_ignore_and_min_confidence(tmp_path: Path) -> None:

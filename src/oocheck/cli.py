@@ -85,10 +85,10 @@ def check(
         "Repair the findings whose fix is certain (a misspelt attribute or base method with a single close "
         "match, a missing super().__init__() call), then check again and report what remains."))] = False,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help=(
-        "With --fix or --diff, apply unsafe fixes too (another repair is plausible, or the finding is not "
-        "high confidence)."))] = False,
+        "With --fix or --diff (a usage error without them), apply unsafe fixes too (another repair is "
+        "plausible, or the finding is not high confidence)."))] = False,
     diff: Annotated[bool, typer.Option("--diff", help=(
-        "Print the fixes as a unified diff and write nothing; exit 1 when a file would change."))] = False,
+        "Print the fixes as a unified diff and write nothing; exit 1 when a file would change. Not with --fix."))] = False,
     baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE", help=(
         "Leave out the findings recorded in FILE (matched by path, code and enclosing Class.method, "
         "not by line), to adopt oocheck on existing code; `baseline = \"FILE\"` in [tool.oocheck] too."))] = None,
@@ -106,7 +106,8 @@ def check(
         "folder): the rest of the repo is indexed too (from the cache when warm), and findings are reported "
         "for PATHS and for the files that import them. What the `oocheck` pre-commit hook runs."))] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help=(
-        "Print how many findings each code has instead of the findings (json with --format json)."))] = False,
+        "Print how many findings each code has instead of the findings (json with --format json; "
+        "a usage error with jsonl, sarif or github, whose readers expect findings)."))] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=(
         "Where the cache goes (default: .oocheck_cache in the folder of pyproject.toml, else the current "
         "folder). Safe to share between runs at once; delete it any time."))] = None,
@@ -142,6 +143,16 @@ def check(
         raise typer.Exit(EXIT_USAGE)
     if stdin_filename is not None and (watch or fix or diff):
         _err("--stdin-filename reports on a buffer: it does not go with --watch, --fix or --diff")
+        raise typer.Exit(EXIT_USAGE)
+    # Options that would otherwise be silently ignored, or spoil machine-readable output.
+    if fix and diff:
+        _err("--fix writes the fixes and --diff only shows them: give one of them")
+        raise typer.Exit(EXIT_USAGE)
+    if unsafe_fixes and not (fix or diff):
+        _err("--unsafe-fixes goes with --fix or --diff")
+        raise typer.Exit(EXIT_USAGE)
+    if statistics and output_format not in {"text", "json"}:
+        _err(f"--statistics prints a table: it goes with --format text or json, not {output_format}")
         raise typer.Exit(EXIT_USAGE)
     if watch:
         again = {**ctx.params, "watch": False}
@@ -219,7 +230,8 @@ def check(
         write_statistics(findings, sys.stdout, as_json=output_format == "json")
     else:
         FORMATS[output_format](findings, sys.stdout, result.files, context=context)
-        note = fixes.fixable_note(findings) if output_format == "text" else None
+        # No --fix hint for a buffer from stdin: --fix does not go with --stdin-filename.
+        note = fixes.fixable_note(findings) if output_format == "text" and stdin_filename is None else None
         if note:
             sys.stderr.write(note + "\n")
     if missing:
