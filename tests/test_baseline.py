@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import Oocheck, Run
 
 CODE = ("class Transport:\n"
@@ -73,6 +75,11 @@ def test_statistics(tmp_path: Path, oocheck: Oocheck) -> None:
     assert result.stdout.splitlines() == ["2\tOO101\tundefined-instance-attribute\t(predicts AttributeError)",
                                           "1\tOO102\tundefined-class-attribute\t(predicts AttributeError)"]
     as_json = json.loads(oocheck("--statistics", "--format", "json", "t.py", cwd=tmp_path).stdout)
+    with pytest.MonkeyPatch.context() as github:  # the default format there is `github`: the table still
+        github.setenv("GITHUB_ACTIONS", "true")
+        assert oocheck("--statistics", "t.py", cwd=tmp_path).stdout == result.stdout
+    refused = oocheck("--statistics", "--format", "github", "t.py", cwd=tmp_path)
+    assert refused.returncode == 2 and not refused.stdout
     assert [(row["code"], row["count"]) for row in as_json] == [("OO101", 2), ("OO102", 1)]
     (tmp_path / "t.py").write_text("x = 1\n")
     clean = oocheck("--statistics", "t.py", cwd=tmp_path)

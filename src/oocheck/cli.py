@@ -137,7 +137,8 @@ def check(
     Silence one statement with `# oocheck: ignore[OO101]` (or a bare `# oocheck: ignore`); a comment that
     silences nothing is reported as OO001 unused-suppression.
     """
-    output_format = output_format or default_format()
+    # The statistics table, not GitHub annotations, when --statistics runs inside GitHub Actions.
+    output_format = output_format or ("text" if statistics else default_format())
     if output_format not in FORMATS:
         _err(f"unknown --format {output_format!r} (choose from {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_USAGE)
