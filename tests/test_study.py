@@ -185,6 +185,8 @@ def test_toy_metrics(toy: Path) -> None:
     assert ae.precision == pytest.approx(2 / 3) and ae.recall == pytest.approx(2 / 3)
     te = metrics.test_level["TypeError"]
     assert (te.tp, te.fp, te.fn) == (0, 0, 1)
+    # No TypeError predicted: precision is 0/0, undefined, not 0.
+    assert te.defined() == (None, 0.0, 0.0) and ae.defined()[0] == pytest.approx(2 / 3)
     sample = metrics.sample_level["AttributeError"]
     assert (sample.tp, sample.fp, sample.fn) == (1, 0, 0)
     assert metrics.confusion["TypeError"]["AttributeError"] == 1
@@ -225,12 +227,16 @@ def test_cli_on_toy(toy: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["test_level"]["AttributeError"]["tp"] == 2
+    assert data["test_level"]["TypeError"]["precision"] is None  # JSON null: undefined, not 0.000
     lines = [json.loads(line) for line in preds.read_text().splitlines()]
     assert len(lines) == 5
     assert all(set(line) == {"id", "predicted", "codes", "confidence"} for line in lines)
     first = next(line for line in lines if line["id"].endswith("::test_case_0"))
     assert first["predicted"] == "AttributeError" and "OO101" in first["codes"] and first["confidence"] == "high"
     assert (report / "report.md").read_text().startswith("# oocheck study: split toy")
+    type_error_row = next(line for line in (report / "report.md").read_text().splitlines()
+                          if line.startswith("| TypeError"))
+    assert type_error_row.split("|")[2].strip() == "—"  # precision 0/0 shown as undefined
 
 
 @pytest.mark.parametrize("args", [["/no/such/folder"], ["{toy}/functional_correctness_test_folder/toy/m1/"

@@ -62,9 +62,16 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def to_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+    def defined(self) -> tuple[float | None, float | None, float | None]:
+        """(precision, recall, F1), None where the denominator is zero: no prediction of the exception
+        (precision), no case that raised it (recall), neither (F1). The float properties say 0.0 there,
+        as score_predictions.py does; reports show these instead, so 0/0 is not read as a failure."""
+        return (self.precision if self.tp + self.fp else None, self.recall if self.tp + self.fn else None,
+                self.f1 if self.tp + self.fp + self.fn else None)
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        precision, recall, f1 = self.defined()
+        return {"precision": precision, "recall": recall, "f1": f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
 @dataclass(frozen=True)

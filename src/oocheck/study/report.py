@@ -22,8 +22,11 @@ def _f(value: float) -> str:
     return f"{value:.3f}"
 
 
+UNDEFINED = "—"  # a ratio of 0/0: nothing to score, not a score of zero
+
+
 def _prf(counts: Counts) -> list[str]:
-    return [_f(counts.precision), _f(counts.recall), _f(counts.f1)]
+    return [UNDEFINED if value is None else _f(value) for value in counts.defined()]
 
 
 def rule_recall(rule: RuleStats, metrics: StudyMetrics) -> float:
