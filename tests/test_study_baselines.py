@@ -271,7 +271,7 @@ def test_side_by_side_in_text_and_report(monkeypatch: pytest.MonkeyPatch, tmp_pa
             if (cells := [cell.strip() for cell in line.split("│") if cell.strip()]) and cells[0].startswith("mypy")}
     # TypeError: 1 of 3 found, precisely; without call-arg (the same run), none.
     assert rows["mypy 9.9"][3:6] == ["1.000", "0.333", "0.500"]
-    assert rows["mypy 9.9 without call-arg"][3:6] == ["0.000", "0.000", "0.000"]
+    assert rows["mypy 9.9 without call-arg"][3:6] == ["—", "0.000", "0.000"]  # no prediction: precision undefined
     assert result.stdout.count("mypy: per code") == 1
     text = (report / "report.md").read_text()
     assert "## Peers side by side" in text and "| mypy 9.9 |" in text and "### mypy: per code" in text
