@@ -957,6 +957,7 @@ class FlowWalker:
         self._forget_facts(expr, receiver, [*args, *keywords.values()])
         if not self.depth:
             self._note_setattr(expr, args)
+            self._note_self_escape(expr, func, [*args, *keywords.values()])
         if not self.depth:
             self.index.calls.append(CallSite(expr, func, receiver,
                                              expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
@@ -1021,6 +1022,25 @@ class FlowWalker:
             effects_.store_on_module(self.index, target.module, name.value)
         elif target is None:
             effects_.store_unknown(self.index, self.scope.module.root, name.value)
+
+    def _note_self_escape(self, expr: ast.Call, func: Value, args: list[Value]) -> None:
+        """`self` handed to a callee we cannot follow (`object.__setattr__.__get__(self)`, a framework
+        hook) may fill any of its `__slots__` that no statement visibly assigns: those slots count as
+        stored by something unseen, so their reads are reported at low confidence at most."""
+        if func is not None or self.scope.self_name is None or self.scope.cls is None:
+            return
+        if isinstance(expr.func, ast.Name) and expr.func.id in _LOOKING_BUILTINS:
+            return
+        if not any(isinstance(a, Instance) and a.cls is self.scope.cls for a in args):
+            return
+        if not any(isinstance(arg, ast.Name) and arg.id == self.scope.self_name
+                   for arg in [*expr.args, *(k.value for k in expr.keywords)]):
+            return
+        for klass in [self.scope.cls, *self.scope.cls.mro]:
+            if isinstance(klass, ClassInfo):
+                for name, bindings in klass.bindings.items():
+                    if any(b.kind is BindingKind.SLOT for b in bindings):
+                        effects_.store_unknown(self.index, self.scope.module.root, name)
 
     def _forget_facts(self, expr: ast.Call, receiver: Value, args: list[Value]) -> None:
         """A method call on an object, or passing it on, may change its attributes (builtins that only

@@ -146,6 +146,13 @@ class Judged:
             self.calls.setdefault((call.scope.module.display_path, call.node.lineno, call.node.col_offset), call)
         # Classes whose members cannot be known statically (metaclass, __getattr__, setattr ...).
         self.open_classes = {info.name for info in index.classes if open_reason(info) is not None}
+        self.unknown_stores = index.unknown_stores
+
+    def stored_unseen(self, finding: Finding) -> bool:
+        """The attribute this finding reads is stored somewhere neither analysis can follow (a dynamic
+        setter): mypy cannot see that store either, so its agreement is no extra evidence."""
+        access = self.accesses.get((finding.path, finding.end_line, finding.end_col - 1))
+        return access is not None and access.attr in self.unknown_stores.get(access.scope.module.root, set())
 
     def covers(self, finding: Finding) -> bool:
         """True when the rules judged the place of this mypy finding (Finding columns are 1-based)."""
@@ -202,7 +209,7 @@ def merge_findings(rule_findings: Sequence[Finding], mypy: Sequence[Finding],
         kept = merged[position]
         note = Location(finding.path, finding.line, finding.col, f"mypy [{finding.name}]: {finding.message}")
         confidence = kept.confidence
-        if position < rules_end and position not in agreed:
+        if position < rules_end and position not in agreed and not (judged and judged.stored_unseen(kept)):
             agreed.add(position)
             confidence = Confidence(min(confidence + 1, Confidence.HIGH))  # two analyses agree
         merged[position] = replace(kept, evidence=(*kept.evidence, note), confidence=confidence)
