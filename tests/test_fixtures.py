@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from oocheck.catalog import catalog
+
 from fixturelib import (
     FIXTURES,
     REPO,
@@ -58,6 +60,9 @@ def check_case_without_mypy(case: Case) -> CheckResult:
     return _check_case(case, mypy=False)
 
 
+_LEVELS = {entry.code: entry.levels() for entry in catalog()}
+
+
 def _mypy_code(code: str) -> bool:
     return code[:4] in {"OO18", "OO28"}
 
@@ -96,6 +101,10 @@ def test_findings_match_markers_without_mypy(case: Case) -> None:
     assert not result.warnings, "oocheck warned:\n" + "\n".join(result.warnings)
     expected = Counter({mark: n for mark, n in expected_marks(case).items() if not _mypy_code(mark[2])})
     got = finding_marks(case, result.findings)
+    # Every finding's confidence is one the catalog (`oocheck rules`) says its rule reports.
+    undeclared = [describe_finding(case, f) for f in result.findings
+                  if str(f.confidence) not in _LEVELS.get(f.code, "").split("/")]
+    assert not undeclared, "confidence not listed by `oocheck rules`:\n" + "\n".join(undeclared)
     assert got == expected, (f"{case} with --no-mypy: missing {_format(expected - got)}\n"
                              f"extra {_format(got - expected)}")
 

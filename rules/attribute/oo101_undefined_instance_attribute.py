@@ -72,6 +72,7 @@ class UndefinedInstanceAttribute(Rule):
     name = "undefined-instance-attribute"
     predicts = "AttributeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         index = ctx.index

@@ -57,6 +57,7 @@ class UndefinedClassAttribute(Rule):
     name = "undefined-class-attribute"
     predicts = "AttributeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         index = ctx.index

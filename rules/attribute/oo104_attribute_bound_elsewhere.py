@@ -71,6 +71,7 @@ class AttributeBoundElsewhere(Rule):
     name = "attribute-bound-elsewhere"
     predicts = "AttributeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         index = ctx.index

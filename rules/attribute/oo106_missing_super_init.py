@@ -66,6 +66,7 @@ class MissingSuperInit(Rule):
     name = "missing-super-init"
     predicts = "AttributeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for access in judged_reads(ctx.index):

@@ -55,6 +55,7 @@ class TooManyPositionalArguments(Rule):
     name = "too-many-positional-arguments"
     predicts = "TypeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         return report(self, ctx, self.code)

@@ -48,6 +48,7 @@ class MissingRequiredArgument(Rule):
     name = "missing-required-argument"
     predicts = "TypeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         return report(self, ctx, self.code)

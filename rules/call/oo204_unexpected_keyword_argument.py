@@ -47,6 +47,7 @@ class UnexpectedKeywordArgument(Rule):
     name = "unexpected-keyword-argument"
     predicts = "TypeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         return report(self, ctx, self.code)

@@ -46,6 +46,7 @@ class ArgumentGivenTwice(Rule):
     name = "argument-given-twice"
     predicts = "TypeError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.MEDIUM)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         return report(self, ctx, self.code)

@@ -61,6 +61,7 @@ class ModuleNotFound(Rule):
     name = "module-not-found"
     predicts = "ModuleNotFoundError"
     confidence = Confidence.HIGH
+    reports = (Confidence.HIGH, Confidence.LOW)
     needs_environment = True
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:

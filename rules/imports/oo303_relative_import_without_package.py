@@ -45,6 +45,7 @@ class RelativeImportWithoutPackage(Rule):
     name = "relative-import-without-package"
     predicts = "ImportError"
     confidence = Confidence.MEDIUM
+    reports = (Confidence.MEDIUM, Confidence.LOW)
     needs_environment = True  # to tell whether an `except ImportError:` handler runs
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:

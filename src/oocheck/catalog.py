@@ -37,6 +37,7 @@ class CodeDoc(Protocol):
     def confidence(self) -> Confidence: ...
     def documentation(self) -> str: ...
     def summary(self) -> str: ...
+    def levels(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,16 @@ class EngineCode:
     predicts: str
     confidence: Confidence
     doc: str
+    reports: tuple[Confidence, ...] = ()  # every level its findings can have, as Rule.reports
 
     def documentation(self) -> str:
         return inspect.cleandoc(self.doc)
 
     def summary(self) -> str:
         return first_sentence(self.documentation())
+
+    def levels(self) -> str:
+        return "/".join(str(level) for level in sorted({self.confidence, *self.reports}, reverse=True))
 
 
 ENGINE_CODES: tuple[EngineCode, ...] = (
@@ -110,7 +115,7 @@ ENGINE_CODES: tuple[EngineCode, ...] = (
 
         A().value
         ```
-        """),
+        """, (Confidence.HIGH, Confidence.LOW)),  # low when single files are checked (pre-commit)
 )
 
 

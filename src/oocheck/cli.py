@@ -250,7 +250,7 @@ def _exit_code(run: Callable[[], None]) -> int:
 
 @app.command()
 def rules() -> None:
-    """List every rule: code, name, the exception it predicts, its default confidence."""
+    """List every rule: code, name, the exception it predicts, the confidence levels of its findings."""
     try:
         entries = catalog()
     except RuleLoadError as exc:
@@ -258,11 +258,11 @@ def rules() -> None:
         raise typer.Exit(EXIT_USAGE) from None
     if not sys.stdout.isatty():  # piped: one plain line a rule, nothing cut to the terminal's width
         for rule in entries:
-            sys.stdout.write(f"{rule.code}\t{rule.name}\t{rule.predicts}\t{rule.confidence}\t{rule.summary()}\n")
+            sys.stdout.write(f"{rule.code}\t{rule.name}\t{rule.predicts}\t{rule.levels()}\t{rule.summary()}\n")
         return
     table = Table("code", "name", "predicts", "confidence", "summary", box=None)
     for rule in entries:
-        table.add_row(rule.code, rule.name, rule.predicts, str(rule.confidence), rule.summary())
+        table.add_row(rule.code, rule.name, rule.predicts, rule.levels(), rule.summary())
     Console(soft_wrap=True, emoji=False).print(table)
 
 
@@ -273,7 +273,7 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. 
     for rule in catalog():
         if rule.code == wanted.upper() or rule.name == wanted:
             sys.stdout.write(f"{rule.code} {rule.name} (predicts {rule.predicts}, "
-                             f"default confidence {rule.confidence})\n\n{rule.documentation()}\n")
+                             f"confidence {rule.levels()})\n\n{rule.documentation()}\n")
             return
     _err(f"unknown rule code {code!r}; `oocheck rules` lists them")
     raise typer.Exit(EXIT_USAGE)

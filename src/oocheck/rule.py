@@ -47,6 +47,15 @@ class Rule:
     name: ClassVar[str]
     predicts: ClassVar[str]
     confidence: ClassVar[Confidence] = Confidence.HIGH
+    # Every level its findings can have when that is more than `confidence` alone (`high` for an
+    # exact receiver, `medium` through `self`): what `oocheck rules` lists, so no level surprises.
+    reports: ClassVar[tuple[Confidence, ...]] = ()
+
+    @classmethod
+    def levels(cls) -> str:
+        """The confidence levels of its findings, highest first: "high", "high/medium"."""
+        found = sorted({cls.confidence, *cls.reports}, reverse=True)
+        return "/".join(str(level) for level in found)
     # The engine finds the target environment (one subprocess) only when an active rule asks for it.
     needs_environment: ClassVar[bool] = False
 

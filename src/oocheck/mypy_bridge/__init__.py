@@ -75,6 +75,9 @@ class DocumentedCode:
     def summary(self) -> str:
         return first_sentence(self.doc)
 
+    def levels(self) -> str:
+        return str(self.confidence)
+
 
 def documented_codes() -> list[DocumentedCode]:
     """Every code the bridge reports, with its documentation."""
