@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from oocheck.catalog import catalog
-
 from fixturelib import (
     FIXTURES,
     REPO,
@@ -36,6 +34,7 @@ from fixturelib import (
 )
 from fixturelib import check_case as _check_case
 from fixturelib import run_case as _run_case
+from oocheck.catalog import catalog
 from oocheck.engine import CheckResult
 
 CASES = discover_cases()
