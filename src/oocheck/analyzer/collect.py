@@ -278,6 +278,23 @@ def _is_namespace_write(namespace: ast.expr, func: ast.AST) -> bool:
     return False
 
 
+def _generates_slots(node: ast.ClassDef) -> bool:
+    """`@dataclass(slots=True)`, `@attr.s(slots=True)`, or attrs' `define`/`frozen`/`mutable` (slotted
+    unless `slots=False`): the class is rebuilt with a `__slots__` entry for every field."""
+    for decorator in node.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        name = (dotted_name(call.func if call else decorator) or "").split(".")[-1]
+        slots = next((k.value for k in call.keywords if k.arg == "slots"), None) if call else None
+        if isinstance(slots, ast.Constant):
+            if slots.value is True:
+                return True
+            if slots.value is False:
+                continue
+        if slots is None and name in {"define", "frozen", "mutable"}:
+            return True
+    return False
+
+
 class ClassBodyCollector:
     """Bindings of one class: its body, and `self.x = ...` in its methods."""
 
@@ -291,9 +308,12 @@ class ClassBodyCollector:
         info.is_attrs = bool(decorators & {"s", "attrs", "define", "frozen", "mutable"}) and any(
             d.split(".")[0] in {"attr", "attrs"} or d in {"define", "frozen", "mutable"} for d in info.decorators
         )
+        self.slotted_fields = (info.is_dataclass or info.is_attrs) and _generates_slots(info.node)
 
     def _add(self, name: str, kind: BindingKind, node: ast.AST, class_level: bool,
              method: str | None = None) -> None:
+        if kind is BindingKind.FIELD and self.slotted_fields:
+            class_level = True  # a generated `__slots__` puts a descriptor for each field on the class
         self.info.add(Binding(name, kind, self.path, getattr(node, "lineno", self.info.line),
                               getattr(node, "col_offset", 0), class_level, method))
 
