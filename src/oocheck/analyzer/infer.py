@@ -110,10 +110,12 @@ class CallFault:
 class _Stop(Exception):
     """Ends a specialised walk: the first fault on the path, or a point past which it cannot see."""
 
-    def __init__(self, fault: ValueFault | None, completed: bool = False) -> None:
+    def __init__(self, fault: ValueFault | None, completed: bool = False, may_raise: bool = False) -> None:
         super().__init__()
         self.fault = fault
         self.completed = completed  # the whole body ran (a `return` or its end was reached)
+        # Stopped at an operation that may raise: the callers' walks cannot go past the call either.
+        self.may_raise = may_raise
 
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
@@ -694,7 +696,7 @@ class FlowWalker:
         else:
             return
         if found is not Found.YES:
-            raise _Stop(None)
+            raise _Stop(None, may_raise=True)
 
     def _check_self_attribute(self, access: AttributeAccess) -> None:
         """Inside a specialised callee: stop at an access of `self` that may raise AttributeError (a
@@ -702,14 +704,14 @@ class FlowWalker:
         after it is never reported as the callee's first. OO101 reports such reads where they are."""
         receiver = access.receiver
         if not isinstance(receiver, Instance) or not isinstance(receiver.cls, ClassInfo):
-            raise _Stop(None)
+            raise _Stop(None, may_raise=True)
         if access.store:
             if _store_may_fail(receiver.cls, access.attr):
-                raise _Stop(None)
+                raise _Stop(None, may_raise=True)
             self.self_stores.add(access.attr)
             return
         if access.attr not in self.self_stores and not self._bound_before_call(receiver, access.attr):
-            raise _Stop(None)
+            raise _Stop(None, may_raise=True)
 
     def _bound_before_call(self, receiver: Instance, name: str) -> bool:
         """`self.name` surely has a value when this callee starts: a class-level binding (method,
@@ -958,6 +960,8 @@ class FlowWalker:
         if not self.depth:
             self._note_setattr(expr, args)
             self._note_self_escape(expr, func, [*args, *keywords.values()])
+        else:
+            self._check_self_setattr(expr)
         if not self.depth:
             self.index.calls.append(CallSite(expr, func, receiver,
                                              expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
@@ -999,6 +1003,19 @@ class FlowWalker:
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None
+
+    def _check_self_setattr(self, expr: ast.Call) -> None:
+        """Inside a specialised callee: `setattr(self, "x", v)` is a store like `self.x = v`."""
+        if (isinstance(expr.func, ast.Name) and expr.func.id == "setattr" and len(expr.args) >= 2
+                and isinstance(expr.args[0], ast.Name) and expr.args[0].id == self.scope.self_name):
+            receiver = self.env.get(expr.args[0].id)
+            name = expr.args[1]
+            if not isinstance(receiver, Instance) or not isinstance(receiver.cls, ClassInfo) or not (
+                    isinstance(name, ast.Constant) and isinstance(name.value, str)):
+                raise _Stop(None, may_raise=True)
+            if _store_may_fail(receiver.cls, name.value):
+                raise _Stop(None, may_raise=True)
+            self.self_stores.add(name.value)
 
     def _note_setattr(self, expr: ast.Call, args: list[Value]) -> None:
         """`setattr(C, "x", v)`, `monkeypatch.setattr(C, "x", v)`, `mock.patch.object(C, "x", ...)`: the
@@ -1149,6 +1166,8 @@ class FlowWalker:
             walker.walk_prefix(node.body)
         except _Stop as stop:
             fault, completed = stop.fault, stop.completed
+            if fault is None and stop.may_raise and self.depth:
+                raise
         if fault is None:
             return walker.facts if completed else None
         chain = fault.chain or ((node, fault.node),)
