@@ -249,8 +249,22 @@ def _record_store(index: RepoIndex, access: AttributeAccess) -> None:
                                                    node.col_offset, class_level=True, method=None))
     elif isinstance(receiver, ModuleValue):
         effects_.store_on_module(index, receiver.module, node.attr)
+    elif receiver is None and _new_keeps_instance(access):
+        # `cls._instance.ready = True` in `__new__`: the object kept on the class is the instance made.
+        assert access.scope.cls is not None
+        effects_.bind(index, access.scope.cls, Binding(node.attr, BindingKind.STORED_OUTSIDE, path, node.lineno,
+                                                       node.col_offset, class_level=False,
+                                                       method=access.scope.qualname))
     elif receiver is None:
         effects_.store_unknown(index, access.scope.module.root, node.attr)
+
+
+def _new_keeps_instance(access: AttributeAccess) -> bool:
+    """A store on `cls.<name>.<attr>` inside `__new__` (the singleton shape)."""
+    scope, target = access.scope, access.node.value
+    return (scope.cls is not None and scope.function is not None and scope.function.name == "__new__"
+            and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+            and target.value.id == scope.self_name)
 
 
 def _assigned_names(body: list[ast.stmt]) -> set[str]:
@@ -960,6 +974,7 @@ class FlowWalker:
         if not self.depth:
             self._note_setattr(expr, args)
             self._note_self_escape(expr, func, [*args, *keywords.values()])
+            self._note_helper_stores(expr, func, args, keywords)
         else:
             self._check_self_setattr(expr)
         if not self.depth:
@@ -984,6 +999,9 @@ class FlowWalker:
             if isinstance(inner, Instance):
                 return ClassObject(inner.cls, inner.exact)
             return None
+        if self._makes_own_instance(expr, receiver):
+            assert self.scope.cls is not None
+            return Instance(self.scope.cls, exact=False)  # stores on it bind instance attributes
         if isinstance(func, ClassObject):
             if func.exact and isinstance(func.cls, ClassInfo) and not self.depth:
                 effects_.instantiate(self.index, func.cls)
@@ -1016,6 +1034,38 @@ class FlowWalker:
             if _store_may_fail(receiver.cls, name.value):
                 raise _Stop(None, may_raise=True)
             self.self_stores.add(name.value)
+
+    def _note_helper_stores(self, expr: ast.Call, func: Value, args: list[Value],
+                            keywords: dict[str | None, Value]) -> None:
+        """`configure(self)` where the repo function `configure(obj)` does `obj.x = ...`: the instance
+        passed in gets those attributes (a binding, like a store written in the class)."""
+        if not (isinstance(expr.func, ast.Name) and isinstance(func, FunctionValue)):
+            return
+        params = [*func.node.args.posonlyargs, *func.node.args.args]
+        passed = {p.arg: v for p, v in zip(params, args)}
+        passed.update({k: v for k, v in keywords.items() if k is not None})
+        instances = {name: v for name, v in passed.items() if isinstance(v, Instance) and isinstance(v.cls, ClassInfo)}
+        if not instances:
+            return
+        path = func.module.display_path
+        for node in walk(func.node):
+            targets = (node.targets if isinstance(node, ast.Assign) else
+                       [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+            for target in targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                    value = instances.get(target.value.id)
+                    if isinstance(value, Instance) and isinstance(value.cls, ClassInfo):
+                        effects_.bind(self.index, value.cls, Binding(
+                            target.attr, BindingKind.STORED_OUTSIDE, path, target.lineno, target.col_offset,
+                            class_level=False, method=func.node.name))
+
+    def _makes_own_instance(self, expr: ast.Call, receiver: Value) -> bool:
+        """`super().__new__(cls)` (or `object.__new__(cls)`) inside `__new__`: the instance being made."""
+        scope = self.scope
+        return (scope.cls is not None and scope.function is not None and scope.function.name == "__new__"
+                and isinstance(expr.func, ast.Attribute) and expr.func.attr == "__new__"
+                and (isinstance(receiver, SuperValue) or dotted_name(expr.func.value) == "object")
+                and bool(expr.args) and isinstance(expr.args[0], ast.Name) and expr.args[0].id == scope.self_name)
 
     def _note_setattr(self, expr: ast.Call, args: list[Value]) -> None:
         """`setattr(C, "x", v)`, `monkeypatch.setattr(C, "x", v)`, `mock.patch.object(C, "x", ...)`: the
