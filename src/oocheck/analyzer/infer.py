@@ -1042,7 +1042,7 @@ class FlowWalker:
         if not (isinstance(expr.func, ast.Name) and isinstance(func, FunctionValue)):
             return
         params = [*func.node.args.posonlyargs, *func.node.args.args]
-        passed = {p.arg: v for p, v in zip(params, args)}
+        passed = {p.arg: v for p, v in zip(params, args, strict=False)}
         passed.update({k: v for k, v in keywords.items() if k is not None})
         instances = {name: v for name, v in passed.items() if isinstance(v, Instance) and isinstance(v.cls, ClassInfo)}
         if not instances:
