@@ -456,12 +456,14 @@ class ClassBodyCollector:
             ops.append(["bind", name, bkind.name, getattr(node, "lineno", self.info.line),
                         getattr(node, "col_offset", 0), class_level, func.name])
 
+        # `self.n += 1` reads `self.n` first: it raises AttributeError unless something else bound it.
+        augmented = {id(n.target) for n in walk(func) if isinstance(n, ast.AugAssign)}
         for node in walk(func):
             # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
                 ops.append(_init_call(node.func.value))
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-                if isinstance(node.ctx, ast.Store):
+                if isinstance(node.ctx, ast.Store) and id(node) not in augmented:
                     bind(node.attr, BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE, node)
                 elif node.attr == "__dict__" and not class_level and _is_namespace_write(node, func):
                     ops.append(["open", f"writes self.__dict__ in {func.name}()"])
