@@ -134,3 +134,18 @@ def test_the_cache_goes_to_the_project_found_as_ruff_and_mypy_find_it(tmp_path: 
     (loose / "m.py").write_text("x = 1\n", encoding="utf-8")
     check_paths([loose], Config(mypy=False))
     assert (elsewhere / ".oocheck_cache").is_dir() and not (loose / ".oocheck_cache").exists()
+
+
+def test_entries_of_other_oocheck_code_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A development install or an upgrade that kept the version number: facts computed by other code
+    # must not be replayed, so the keys carry a digest of oocheck's own sources.
+    from oocheck import cache as cache_module
+    from oocheck import incremental
+
+    assert cache_module.code_fingerprint() == cache_module.code_fingerprint()
+    run([FIXTURES], tmp_path / "c")
+    before = set(entries(tmp_path / "c"))
+    monkeypatch.setattr(incremental, "code_fingerprint", lambda: "other analyzer code")
+    run([FIXTURES], tmp_path / "c")
+    written = set(entries(tmp_path / "c")) - before
+    assert written and {e.name for e in written}.isdisjoint({e.name for e in before})

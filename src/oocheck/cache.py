@@ -12,6 +12,7 @@ for the rest of the run with one warning; the check itself goes on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -19,11 +20,30 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import oocheck
+
 CACHE_FOLDER = ".oocheck_cache"
 # Bump when the meaning of an entry changes: older entries then simply stop matching.
 FORMAT = b"oocheck-cache 1"
 _GITIGNORE = "# Created by oocheck.\n*\n"
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache of oocheck.\n"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of oocheck's own code (the analyzer and the rule packages) and version: cached facts are
+    what this code computed, so a changed analyzer (a development install, an upgrade that kept the
+    version number) must not read the facts an older one stored."""
+    digest = hashlib.sha256(oocheck.__version__.encode())
+    packages = [Path(oocheck.__file__).parent]
+    with contextlib.suppress(ImportError):
+        import oocheck_rules
+        packages.append(Path(oocheck_rules.__file__).parent)
+    for package in packages:
+        for source in sorted(package.rglob("*.py")):
+            with contextlib.suppress(OSError):
+                digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
 
 
 class Cache:

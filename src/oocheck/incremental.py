@@ -22,14 +22,13 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from oocheck import __version__
 from oocheck.analyzer.collect import MethodFacts
 from oocheck.analyzer.depends import closure_keys, global_names, import_graph, imported_names, importers
 from oocheck.analyzer.effects import ModuleEffects, can_replay, replay
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import Walked, infer_repo
 from oocheck.analyzer.model import BindingKind, ClassInfo, ModuleInfo
-from oocheck.cache import Cache
+from oocheck.cache import Cache, code_fingerprint
 from oocheck.calls import names_set_by, rebound_by
 
 EFFECTS = "effects"
@@ -46,7 +45,7 @@ class MethodCache:
 
     @staticmethod
     def _key(module: ModuleInfo) -> str:
-        return hashlib.sha256(f"{__version__}\0{module.digest}".encode()).hexdigest()
+        return hashlib.sha256(f"{code_fingerprint()}\0{module.digest}".encode()).hexdigest()
 
     def load(self, module: ModuleInfo) -> MethodFacts | None:
         if not self.cache.enabled:
@@ -120,7 +119,7 @@ def _imported_names(index: RepoIndex, cache: Cache) -> dict[ModuleInfo, set[str]
     (a walk of every statement) and stored."""
     names: dict[ModuleInfo, set[str]] = {}
     for module in index.modules:
-        key = hashlib.sha256(f"{__version__}\0{module.digest}\0{module.name}\0{module.is_package}".encode()).hexdigest()
+        key = hashlib.sha256(f"{code_fingerprint()}\0{module.digest}\0{module.name}\0{module.is_package}".encode()).hexdigest()
         data: Any = cache.get_json(IMPORTS, key)
         if isinstance(data, list) and all(isinstance(n, str) for n in data):
             names[module] = set(data)
@@ -132,7 +131,7 @@ def _imported_names(index: RepoIndex, cache: Cache) -> dict[ModuleInfo, set[str]
 
 def _entry_key(module: ModuleInfo, closure: str) -> str:
     # The interpreter matters: standard-library classes are introspected at runtime.
-    text = "\0".join([__version__, sys.version, str(module.path), module.display_path, str(module.root), closure])
+    text = "\0".join([code_fingerprint(), sys.version, str(module.path), module.display_path, str(module.root), closure])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
