@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -36,9 +37,9 @@ def code_fingerprint() -> str:
     version number) must not read the facts an older one stored."""
     digest = hashlib.sha256(oocheck.__version__.encode())
     packages = [Path(oocheck.__file__).parent]
-    with contextlib.suppress(ImportError):
-        import oocheck_rules
-        packages.append(Path(oocheck_rules.__file__).parent)
+    rules = importlib.util.find_spec("oocheck_rules")  # the built-in rule package, shipped beside oocheck
+    if rules is not None and rules.origin:
+        packages.append(Path(rules.origin).parent)
     for package in packages:
         for source in sorted(package.rglob("*.py")):
             with contextlib.suppress(OSError):

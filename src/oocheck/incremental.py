@@ -119,7 +119,8 @@ def _imported_names(index: RepoIndex, cache: Cache) -> dict[ModuleInfo, set[str]
     (a walk of every statement) and stored."""
     names: dict[ModuleInfo, set[str]] = {}
     for module in index.modules:
-        key = hashlib.sha256(f"{code_fingerprint()}\0{module.digest}\0{module.name}\0{module.is_package}".encode()).hexdigest()
+        text = f"{code_fingerprint()}\0{module.digest}\0{module.name}\0{module.is_package}"
+        key = hashlib.sha256(text.encode()).hexdigest()
         data: Any = cache.get_json(IMPORTS, key)
         if isinstance(data, list) and all(isinstance(n, str) for n in data):
             names[module] = set(data)
@@ -131,7 +132,8 @@ def _imported_names(index: RepoIndex, cache: Cache) -> dict[ModuleInfo, set[str]
 
 def _entry_key(module: ModuleInfo, closure: str) -> str:
     # The interpreter matters: standard-library classes are introspected at runtime.
-    text = "\0".join([code_fingerprint(), sys.version, str(module.path), module.display_path, str(module.root), closure])
+    text = "\0".join([code_fingerprint(), sys.version, str(module.path), module.display_path, str(module.root),
+                       closure])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
