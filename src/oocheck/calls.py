@@ -20,7 +20,7 @@ from oocheck.analyzer.depends import global_names
 from oocheck.analyzer.external import ExternalClass
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallFault, CallSite
-from oocheck.analyzer.members import all_subclasses
+from oocheck.analyzer.members import all_subclasses, open_reason
 from oocheck.analyzer.model import BindingKind, ClassInfo, ClassRef, ModuleInfo
 from oocheck.analyzer.signatures import (
     BindError,
@@ -435,6 +435,22 @@ def _field_call(cls: ClassInfo, value: ast.expr | None) -> ast.Call | None:
     return None
 
 
+def _inherited_default(cls: ClassInfo, name: str) -> bool | None:
+    """dataclasses takes a field's default from `getattr(cls, name)`, so a class attribute of a base (a
+    plain class's, or a base dataclass's default) becomes the default of a field declared without one.
+    None when a base could hold it unseen."""
+    for klass in cls.mro[1:]:
+        if isinstance(klass, ExternalClass):
+            if name in klass.class_attrs:
+                return True
+            continue
+        if klass.is_attrs:
+            return None
+        if any(b.class_level for b in klass.bindings.get(name, [])):
+            return True
+    return None if open_reason(cls) is not None else False
+
+
 def _dataclass_fields(cls: ClassInfo, fields: dict[str, _Field]) -> bool:
     """Add the fields `cls` declares (in order, a redeclared one keeping its place); False when unknown."""
     options = _dataclass_options(cls)
@@ -456,6 +472,11 @@ def _dataclass_fields(cls: ClassInfo, fields: dict[str, _Field]) -> bool:
             continue
         name = stmt.target.id
         spec = _Field(name, stmt.value is not None or name in assigned, True, kw_only)
+        if not spec.has_default:
+            inherited = _inherited_default(cls, name)
+            if inherited is None:
+                return False
+            spec.has_default = inherited
         call = _field_call(cls, stmt.value)
         if call is not None:
             spec.has_default = name in assigned
