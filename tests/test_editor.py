@@ -133,3 +133,15 @@ def test_in_project_reports_the_given_files_and_their_importers(tmp_path: Path, 
     (folder / "shop" / "other.py").write_text("x = 1\n")  # nothing imports it
     other = oocheck("--format", "jsonl", "--in-project", "shop/other.py", cwd=folder)
     assert (other.returncode, other.stdout) == (0, "")
+
+
+def test_in_project_finds_the_project_without_an_oocheck_table(tmp_path: Path, oocheck: Oocheck) -> None:
+    # A pyproject.toml without [tool.oocheck] still marks the project, run from anywhere (as the cache's folder).
+    (tmp_path / "project").mkdir()
+    folder = repo(tmp_path / "project")
+    (folder / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    (folder / "shop" / "transport.py").write_text(TRANSPORT.replace("self.timeout", "self.delay"))
+    within = oocheck("--format", "jsonl", "--no-mypy", "--in-project", "project/shop/transport.py", cwd=tmp_path)
+    found = sorted((Path(f["path"]).name, f["line"], f["code"]) for f in map(json.loads, within.stdout.splitlines()))
+    assert within.returncode == 1 and found == [("broken.py", 3, "OO101"), ("user.py", 5, "OO101")], within.stderr
+    assert (folder / ".oocheck_cache").is_dir() and not (tmp_path / ".oocheck_cache").exists()

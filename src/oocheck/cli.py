@@ -18,7 +18,7 @@ from oocheck.catalog import catalog
 from oocheck.config import Config, ConfigError, load_config
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DiscoveryError
-from oocheck.engine import check_paths
+from oocheck.engine import check_paths, project_folder
 from oocheck.fixes import command as fixes
 from oocheck.registry import RuleLoadError
 from oocheck.report import FORMATS, ReportContext, default_format
@@ -162,7 +162,7 @@ def check(
     try:
         config = load_config(stdin_filename if stdin_filename is not None and not paths else targets[0])
         if stdin_filename is not None and not paths:  # the repo the buffer belongs to
-            targets = [config.source.parent if config.source is not None else Path.cwd()]
+            targets = [project_folder([stdin_filename], config)]
         config = config.with_options(
             select=_split_codes(select),
             ignore=_split_codes(ignore),
@@ -189,7 +189,7 @@ def check(
         overrides = {stdin_filename: editor.read_buffer()} if stdin_filename is not None else None
         only = [stdin_filename] if stdin_filename is not None else None
         if in_project and stdin_filename is None:
-            project = config.source.parent if config.source is not None else Path.cwd()
+            project = project_folder(existing, config)
             only = editor.python_files(existing, config.exclude)
             existing = [project, *(f for f in only if not f.resolve().is_relative_to(project.resolve()))]
         with progress_on(sys.stderr, "oocheck: checking", enabled=output_format == "text"):

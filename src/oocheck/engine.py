@@ -92,7 +92,7 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     # Single files (what pre-commit passes) are checked without the rest of the repo: a finding that
     # needs another file's classes may be missing, so an unused suppression there is only a guess.
     partial = any(path.is_file() for path in paths)
-    project = _project_folder(paths, config)
+    project = project_folder(paths, config)
     warnings: list[str] = []
     cache = _open_cache(project, config, warnings)
     mypy = None
@@ -196,7 +196,7 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
                        seconds=time.perf_counter() - started, index=index, sources=sources, reported=reported)
 
 
-def _project_folder(paths: Sequence[Path], config: Config) -> Path:
+def project_folder(paths: Sequence[Path], config: Config) -> Path:
     """Where `.oocheck_cache` goes and a `.venv` is looked for, found as ruff and mypy find a project:
     the folder of the `[tool.oocheck]` pyproject.toml; else the nearest folder upward from the checked
     paths' common parent with a pyproject.toml (any), else with a `.git`; else the current folder."""
