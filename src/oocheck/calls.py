@@ -14,6 +14,7 @@ import enum
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from oocheck.analyzer.collect import child_statements, dotted_name
 from oocheck.analyzer.depends import global_names
@@ -1159,16 +1160,26 @@ def call_problems(index: RepoIndex) -> list[CallProblem]:
     return problems
 
 
+def _problem_calls(index: RepoIndex) -> tuple[set[int], dict[int, list[ast.Call]]]:
+    """The calls that raise TypeError (by id), and those calls by the function they are in; built once
+    per index, not once per followed call that is judged against them."""
+    cached = index.derived.get("problem_calls")
+    if cached is None:
+        by_function: dict[int, list[ast.Call]] = {}
+        for problem in call_problems(index):
+            if problem.site.scope.function is not None:
+                by_function.setdefault(id(problem.site.scope.function), []).append(problem.site.node)
+        index.derived["problem_calls"] = cached = ({id(p.site.node) for p in call_problems(index)}, by_function)
+    return cast(tuple[set[int], dict[int, list[ast.Call]]], cached)
+
+
 def fails_before_callee_fault(fault: CallFault, index: RepoIndex) -> bool:
     """Whether a TypeError comes before the fault a followed callee would raise: the call itself
     cannot run (an abstract class, arguments that do not bind), or a call on the callee's path,
     before the point the fault came out of it, raises (judged where the callee is defined)."""
-    problems: dict[int, list[ast.Call]] = {}
-    for problem in call_problems(index):
-        if problem.site.node is fault.call:
-            return True
-        if problem.site.scope.function is not None:
-            problems.setdefault(id(problem.site.scope.function), []).append(problem.site.node)
+    failing_calls, problems = _problem_calls(index)
+    if id(fault.call) in failing_calls:
+        return True
     for function, surfaced in fault.inner.chain:
         start = (getattr(surfaced, "lineno", 0), getattr(surfaced, "col_offset", 0))
         for call in problems.get(id(function), []):
