@@ -102,8 +102,8 @@ def check(
         "Check again whenever a Python file or pyproject.toml under PATHS changes; Ctrl-C stops. Needs "
         "the watchfiles package: pip install 'oocheck[watch]'."))] = False,
     in_project: Annotated[bool, typer.Option("--in-project", help=(
-        "Check PATHS in the context of their whole project (the folder of pyproject.toml, else the current "
-        "folder): the rest of the repo is indexed too (from the cache when warm), and findings are reported "
+        "Check PATHS in the context of their whole project (the nearest folder upward with a pyproject.toml, "
+        "else with .git, else the current folder): the rest of the repo is indexed too (from the cache when warm), and findings are reported "
         "for PATHS and for the files that import them. What the `oocheck` pre-commit hook runs."))] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help=(
         "Print how many findings each code has instead of the findings (json with --format json; "
