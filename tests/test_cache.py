@@ -87,6 +87,29 @@ def test_files_importing_a_changed_file_are_checked_with_it(tmp_path: Path) -> N
     assert partial.findings == [f for f in run([repo], None).findings if Path(f.path).name == "use.py"]
 
 
+def test_a_full_check_by_relative_path_warms_a_partial_check_by_absolute_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `oocheck check pkg` names files relative to the project; the hook (`--in-project`) absolute:
+    # the entries the first wrote must serve the second, so that only the changed file is walked.
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "shapes.py").write_text("class Shape:\n    def __init__(self):\n        self.area = 0\n")
+    (project / "pkg" / "use.py").write_text("from pkg.shapes import Shape\n\nShape().size\n")
+    for n in range(4):
+        (project / "pkg" / f"other{n}.py").write_text(f"class Other{n}:\n    pass\n\nOther{n}().x\n")
+    monkeypatch.chdir(project)
+    full = run([Path("pkg")], project / "c")
+    assert {Path(f.path).name for f in full.findings} == {"use.py", *(f"other{n}.py" for n in range(4))}
+    monkeypatch.chdir(tmp_path)  # another folder: display paths differ too
+    partial = run([project.resolve()], project / "c", only=[project.resolve() / "pkg" / "use.py"])
+    assert partial.index is not None and partial.index.walked is not None
+    walked = sorted(m.path.name for m in partial.index.modules if id(m) in partial.index.walked)
+    assert walked == ["use.py"]
+    assert [(f.path, f.line, f.code) for f in partial.findings] == [
+        (os.path.join("project", "pkg", "use.py"), 3, "OO101")]
+
+
 def test_an_unwritable_cache_is_one_warning_and_the_same_findings(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     expected = run([FIXTURES], None).findings

@@ -24,7 +24,7 @@ from typing import Any
 
 from oocheck.analyzer.collect import MethodFacts
 from oocheck.analyzer.depends import closure_keys, global_names, import_graph, imported_names, importers
-from oocheck.analyzer.effects import ModuleEffects, can_replay, replay
+from oocheck.analyzer.effects import ModuleEffects, can_replay, replay, stable_path
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import Walked, infer_repo
 from oocheck.analyzer.model import BindingKind, ClassInfo, ModuleInfo
@@ -132,8 +132,9 @@ def _imported_names(index: RepoIndex, cache: Cache) -> dict[ModuleInfo, set[str]
 
 def _entry_key(module: ModuleInfo, closure: str) -> str:
     # The interpreter matters: standard-library classes are introspected at runtime.
-    text = "\0".join([code_fingerprint(), sys.version, str(module.path), module.display_path, str(module.root),
-                       closure])
+    # Paths as `stable_path` names them: a full check of `django` and a hook run with `--in-project`
+    # (absolute paths) share entries. Display paths are not in the key: effects store absolute paths.
+    text = "\0".join([code_fingerprint(), sys.version, stable_path(module.path), stable_path(module.root), closure])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -10,10 +10,12 @@ walk is being recorded, writes it down in plain data (no AST nodes), ready for J
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oocheck.analyzer.index import display_path
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
 
 if TYPE_CHECKING:
@@ -23,8 +25,15 @@ if TYPE_CHECKING:
 ClassKey = tuple[str, str, int, int]
 
 
+def stable_path(path: Path | str) -> str:
+    """A file's name that does not depend on how the run named it: `oocheck check django` finds
+    `django/x.py`, `--in-project` the same file below an absolute project folder. Absolute, not
+    resolved: `os.getcwd()` is already the real path, and resolving costs system calls per file."""
+    return os.path.abspath(path)
+
+
 def class_key(cls: ClassInfo) -> ClassKey:
-    return (str(cls.module.path), cls.qualname, cls.node.lineno, cls.node.col_offset)
+    return (stable_path(cls.module.path), cls.qualname, cls.node.lineno, cls.node.col_offset)
 
 
 @dataclass
@@ -41,8 +50,10 @@ class ModuleEffects:
     rebound: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        # Binding paths are display paths (relative to the current folder): stored absolute, shown
+        # relative to the folder of the run that replays them.
         return {
-            "bindings": [[list(key), b.name, b.kind.name, b.path, b.line, b.col, b.class_level, b.method]
+            "bindings": [[list(key), b.name, b.kind.name, stable_path(b.path), b.line, b.col, b.class_level, b.method]
                          for key, b in self.bindings],
             "module_stores": self.module_stores, "unknown_stores": self.unknown_stores,
             "instantiated": [list(k) for k in self.instantiated], "module_reasons": self.module_reasons,
@@ -53,7 +64,8 @@ class ModuleEffects:
     def from_json(cls, data: dict[str, Any]) -> ModuleEffects:
         """Raises KeyError, TypeError or ValueError on data of another shape (the caller rebuilds)."""
         return cls(
-            bindings=[(_key(key), Binding(name, BindingKind[kind], path, int(line), int(col), bool(level),
+            bindings=[(_key(key), Binding(name, BindingKind[kind], display_path(Path(path)), int(line), int(col),
+                                          bool(level),
                                           method if method is None else str(method)))
                       for key, name, kind, path, line, col, level, method in data["bindings"]],
             module_stores=[(str(m), str(a)) for m, a in data["module_stores"]],
@@ -81,13 +93,13 @@ def bind(index: RepoIndex, cls: ClassInfo, binding: Binding) -> None:
 def store_on_module(index: RepoIndex, module: ModuleInfo, name: str) -> None:
     module.attribute_stores.add(name)
     if index.recording is not None:
-        index.recording.module_stores.append((str(module.path), name))
+        index.recording.module_stores.append((stable_path(module.path), name))
 
 
 def store_unknown(index: RepoIndex, root: Path, name: str) -> None:
     index.unknown_stores[root].add(name)
     if index.recording is not None:
-        index.recording.unknown_stores.append((str(root), name))
+        index.recording.unknown_stores.append((stable_path(root), name))
 
 
 def instantiate(index: RepoIndex, cls: ClassInfo) -> None:
@@ -100,7 +112,7 @@ def open_module(index: RepoIndex, module: ModuleInfo, reason: str) -> None:
     if reason not in module.open_reasons:
         module.open_reasons.append(reason)
     if index.recording is not None:
-        index.recording.module_reasons.append((str(module.path), reason))
+        index.recording.module_reasons.append((stable_path(module.path), reason))
 
 
 def can_replay(index: RepoIndex, effects: ModuleEffects) -> bool:
@@ -120,8 +132,9 @@ def replay(index: RepoIndex, effects: ModuleEffects) -> None:
         classes[key].add(binding)
     for path, name in effects.module_stores:
         modules[path].attribute_stores.add(name)
+    roots = {stable_path(root): root for root in index.by_root}
     for root, name in effects.unknown_stores:
-        index.unknown_stores[Path(root)].add(name)
+        index.unknown_stores[roots.get(root, Path(root))].add(name)
     for key in effects.instantiated:
         index.instantiated.add(id(classes[key]))
     for path, reason in effects.module_reasons:
@@ -133,7 +146,7 @@ def replay(index: RepoIndex, effects: ModuleEffects) -> None:
 def _modules_by_path(index: RepoIndex) -> dict[str, ModuleInfo]:
     cached = index.derived.get("modules_by_path")
     if not isinstance(cached, dict):
-        cached = {str(m.path): m for m in index.modules}
+        cached = {stable_path(m.path): m for m in index.modules}
         index.derived["modules_by_path"] = cached
     return cached
 
