@@ -615,7 +615,7 @@ def constructor(cls: ClassInfo) -> Constructor | None:
                 if new is None:
                     return None
                 new_found = True
-                evidence.append(Location(klass.path, klass.line, klass.node.col_offset + 1,
+                evidence.append(Location(klass.path, klass.line, klass.col + 1,
                                          f"{klass.name} is a NamedTuple: its __new__ takes its fields"))
                 if not init_found:
                     init_found = True  # tuple: object.__init__ ignores the arguments once __new__ is overridden
@@ -639,7 +639,7 @@ def constructor(cls: ClassInfo) -> Constructor | None:
                     if init is None:
                         return None
                     init_found = True
-                    evidence.append(Location(klass.path, klass.line, klass.node.col_offset + 1,
+                    evidence.append(Location(klass.path, klass.line, klass.col + 1,
                                              f"@dataclass generates {klass.qualname}.__init__{init.render()}"))
             elif klass.is_protocol:
                 return None  # typing.Protocol puts its own __init__ on protocol classes
@@ -775,7 +775,7 @@ def _constructor_problem(site: CallSite, cls: ClassInfo, exact: bool) -> CallPro
         # object.__new__ checks the arguments before the abstract methods.
         code = TOO_MANY if shape.positional else UNEXPECTED
         return CallProblem(site, code, f"{cls.name}() takes no arguments", confidence,
-                           (Location(cls.path, cls.line, cls.node.col_offset + 1,
+                           (Location(cls.path, cls.line, cls.col + 1,
                                      f"neither {cls.name} nor a base defines __init__ or __new__"),))
     if exact and _abstract_applies(cls):
         return abstract_problem(site, cls)
@@ -941,7 +941,7 @@ def _super_problem(site: CallSite, cls: ClassInfo, name: str, shape: CallShape,
                 return CallProblem(site, TOO_MANY if shape.positional else UNEXPECTED,
                                    "object.__init__() takes exactly one argument (the instance to initialize)",
                                    _confidence(cls, shape.exact),
-                                   (Location(cls.path, cls.line, cls.node.col_offset + 1,
+                                   (Location(cls.path, cls.line, cls.col + 1,
                                              f"after {cls.name} in the MRO, __init__ is object's"),))
         return None
     if first.kind in (MemberKind.PROPERTY, MemberKind.LITERAL):
@@ -1141,7 +1141,7 @@ def _instance_call_problem(site: CallSite, cls: ClassInfo) -> CallProblem | None
         elif "__call__" in base.bindings or base.is_namedtuple:
             return None
     return CallProblem(site, NOT_CALLABLE, f"'{cls.name}' object is not callable", _confidence(cls, True),
-                       (Location(cls.path, cls.line, cls.node.col_offset + 1,
+                       (Location(cls.path, cls.line, cls.col + 1,
                                  f"neither {cls.name} nor a base defines __call__"),))
 
 

@@ -91,7 +91,7 @@ class Rule:
 
 
 def class_location(cls: ClassInfo, note: str = "") -> Location:
-    return Location(cls.path, cls.line, cls.node.col_offset + 1, note or f"class {cls.name} is defined here")
+    return Location(cls.path, cls.line, cls.col + 1, note or f"class {cls.name} is defined here")
 
 
 def binding_location(binding: Binding, owner: str, note: str = "") -> Location:

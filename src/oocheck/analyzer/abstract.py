@@ -61,6 +61,13 @@ def body_abstract_state(node: ast.ClassDef) -> dict[str, bool]:
     return state
 
 
+def own_abstract_state(info: ClassInfo) -> dict[str, bool]:
+    """`body_abstract_state` of the class statement, computed once (a summary keeps it: no parse)."""
+    if info.abstract_state is None:
+        info.abstract_state = body_abstract_state(info.node)
+    return info.abstract_state
+
+
 def _first_definition_abstract(info: ClassInfo, name: str) -> bool:
     """Is `getattr(info, name)` abstract? (the first class of the MRO that defines `name` decides)"""
     for klass in info.mro:
@@ -68,7 +75,7 @@ def _first_definition_abstract(info: ClassInfo, name: str) -> bool:
             if name in vars(klass.obj):
                 return bool(getattr(vars(klass.obj)[name], "__isabstractmethod__", False))
             continue
-        state = body_abstract_state(klass.node).get(name)
+        state = own_abstract_state(klass).get(name)
         if state is not None:
             return state
     return False
@@ -86,7 +93,7 @@ def _inherited_abstract(base: ClassRef, strict: bool) -> frozenset[str]:
 
 def abstract_methods(info: ClassInfo) -> set[str]:
     """`__abstractmethods__` of `info` (bases must already be resolved)."""
-    own = body_abstract_state(info.node)
+    own = own_abstract_state(info)
     result = {name for name, abstract in own.items() if abstract}
     for base in info.bases:
         for name in _inherited_abstract(base, strict=info.is_abc):

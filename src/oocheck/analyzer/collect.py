@@ -9,7 +9,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ImportBinding, ModuleInfo
+from oocheck.analyzer.model import Binding, BindingKind, ClassExpr, ClassInfo, ImportBinding, ModuleInfo
 from oocheck.analyzer.walk import walk
 
 _PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty"}
@@ -30,6 +30,21 @@ def dotted_name(node: ast.AST) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+def class_expr(expr: ast.expr, written: ast.expr) -> ClassExpr:
+    """A base or metaclass expression as resolution reads it (model.ClassExpr): only a dotted name can
+    be followed at module scope (index.static_value)."""
+    return dotted_name(expr), ast.unparse(written)
+
+
+def dotted_expr(dotted: str) -> ast.expr:
+    """The Name/Attribute chain of a dotted name (what `class_expr` kept of an expression)."""
+    head, *rest = dotted.split(".")
+    expr: ast.expr = ast.Name(head, ast.Load())
+    for part in rest:
+        expr = ast.Attribute(expr, part, ast.Load())
+    return expr
 
 
 def decorator_name(node: ast.expr) -> str | None:
@@ -199,8 +214,13 @@ class ModuleCollector:
 
     # -- classes ------------------------------------------------------------------------------------
     def _class(self, node: ast.ClassDef, qualname: str) -> ClassInfo:
-        info = ClassInfo(name=node.name, qualname=qualname, module=self.module, node=node)
+        info = ClassInfo(name=node.name, qualname=qualname, module=self.module, parsed=node, line=node.lineno,
+                         col=node.col_offset)
         info.decorators = [decorator_name(d) or "<expression>" for d in node.decorator_list]
+        info.base_exprs = [class_expr(b.value if isinstance(b, ast.Subscript) else b, b) for b in node.bases]
+        meta = next((k.value for k in node.keywords if k.arg == "metaclass"), None)
+        info.metaclass_expr = class_expr(meta, meta) if meta is not None else None
+        info.bases_from_kwargs = any(k.arg is None for k in node.keywords)
         self.module.classes.append(info)
         ClassBodyCollector(info, self.known, self.found).run()
         for stmt in node.body:

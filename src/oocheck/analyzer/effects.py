@@ -33,7 +33,7 @@ def stable_path(path: Path | str) -> str:
 
 
 def class_key(cls: ClassInfo) -> ClassKey:
-    return (stable_path(cls.module.path), cls.qualname, cls.node.lineno, cls.node.col_offset)
+    return (stable_path(cls.module.path), cls.qualname, cls.line, cls.col)
 
 
 @dataclass

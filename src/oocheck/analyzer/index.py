@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from oocheck.analyzer import external
 from oocheck.analyzer.abstract import abstract_methods
-from oocheck.analyzer.collect import MethodFacts, ModuleCollector
+from oocheck.analyzer.collect import MethodFacts, ModuleCollector, dotted_expr
 from oocheck.analyzer.external import ExternalClass, external_class
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ImportBinding, ModuleInfo
 from oocheck.analyzer.mro import MROError, c3_linearize
@@ -145,7 +145,7 @@ class RepoIndex:
             self.errors.append(ReadError(display, 1, 0, f"cannot read: {exc.strerror or exc}"))
             return
         module = ModuleInfo(name=source.module, path=source.path, root=source.root, display_path=display,
-                            tree=tree, is_package=source.path.name == "__init__.py",
+                            parsed=tree, is_package=source.path.name == "__init__.py",
                             digest=hashlib.sha256(data).hexdigest())
         self.modules.append(module)
         self.by_root[source.root].setdefault(source.module, module)
@@ -287,10 +287,8 @@ class RepoIndex:
             info.resolved = True
 
     def _resolve_bases(self, info: ClassInfo) -> None:
-        for base_expr in info.node.bases:
-            expr = base_expr.value if isinstance(base_expr, ast.Subscript) else base_expr
-            value = self._class_scope_value(info, expr)
-            text = ast.unparse(base_expr)
+        for dotted, text in info.base_exprs:
+            value = self._class_scope_value(info, dotted_expr(dotted)) if dotted is not None else None
             if isinstance(value, ClassObject):
                 base = value.cls
                 if isinstance(base, ClassInfo):
@@ -310,10 +308,8 @@ class RepoIndex:
                 info.bases.append(external_class(dict))
             else:
                 info.open_reasons.append(f"base {text} cannot be resolved")
-        if info.node.keywords:
-            for keyword in info.node.keywords:
-                if keyword.arg is None:
-                    info.open_reasons.append("bases given through **kwargs")
+        if info.bases_from_kwargs:
+            info.open_reasons.append("bases given through **kwargs")
 
     def _class_scope_value(self, info: ClassInfo, expr: ast.expr) -> Value:
         """Value of a base expression: a sibling nested class first, then module scope."""
@@ -327,14 +323,15 @@ class RepoIndex:
         return self.static_value(info.module, expr)
 
     def _resolve_metaclass(self, info: ClassInfo) -> None:
-        meta_expr = next((k.value for k in info.node.keywords if k.arg == "metaclass"), None)
+        meta_expr = info.metaclass_expr
         metas: list[ClassRef] = []
         if meta_expr is not None:
-            value = self.static_value(info.module, meta_expr)
+            dotted, text = meta_expr
+            value = self.static_value(info.module, dotted_expr(dotted)) if dotted is not None else None
             if isinstance(value, ClassObject):
                 metas.append(value.cls)
             else:
-                info.open_reasons.append(f"metaclass {ast.unparse(meta_expr)} cannot be resolved")
+                info.open_reasons.append(f"metaclass {text} cannot be resolved")
         for base in info.bases:
             if isinstance(base, ClassInfo):
                 if base.metaclass is not None:

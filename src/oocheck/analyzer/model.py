@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
     from oocheck.analyzer.external import ExternalClass
@@ -45,6 +46,11 @@ class Binding:
         return f"{self.kind.value}{where}"
 
 
+# A base or metaclass expression as resolution reads it: its dotted name (`models.Model`, the subscript
+# of `Generic[T]` left out) when it is one, else None (it cannot be followed), and its source text.
+ClassExpr = tuple[str | None, str]
+
+
 @dataclass(eq=False)
 class ClassInfo:
     """A class statement of the repo."""
@@ -52,7 +58,11 @@ class ClassInfo:
     name: str
     qualname: str
     module: ModuleInfo
-    node: ast.ClassDef
+    # The statement; None for a class built from its module's summary until the module is parsed
+    # (`node` parses it: only a module something looks into is parsed).
+    parsed: ast.ClassDef | None
+    line: int
+    col: int
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     bases: list[ClassRef] = field(default_factory=list)
     mro: list[ClassRef] = field(default_factory=list)
@@ -68,6 +78,11 @@ class ClassInfo:
     is_protocol: bool = False
     is_abc: bool = False  # its metaclass is ABCMeta or derives from it
     abstract_methods: set[str] = field(default_factory=set)
+    # What resolution needs of the class statement, kept apart from it (a summary has no AST).
+    base_exprs: list[ClassExpr] = field(default_factory=list)
+    metaclass_expr: ClassExpr | None = None
+    bases_from_kwargs: bool = False  # `class C(**kwargs)`
+    abstract_state: dict[str, bool] | None = None  # abstract.body_abstract_state, once computed
     # __init__ / __new__ details used by the super-init rule.
     init_calls: set[str] = field(default_factory=set)  # qualnames of bases whose __init__ it calls
     init_calls_super: bool = False
@@ -80,8 +95,11 @@ class ClassInfo:
         return self.module.display_path
 
     @property
-    def line(self) -> int:
-        return self.node.lineno
+    def node(self) -> ast.ClassDef:
+        if self.parsed is None:
+            self.module.load()
+        assert self.parsed is not None, self
+        return self.parsed
 
     @property
     def is_open(self) -> bool:
@@ -99,15 +117,15 @@ ClassRef = Union[ClassInfo, "ExternalClass"]
 
 @dataclass(eq=False)
 class ModuleInfo:
-    """One parsed file of the repo."""
+    """One file of the repo: parsed, or built from its summary and parsed when `tree` is first read."""
 
     name: str
     path: Path
     root: Path
     display_path: str
-    tree: ast.Module
+    parsed: ast.Module | None
     is_package: bool = False
-    # Top-level names of the module with the line that binds them.
+    # Top-level names of the module with the statement that binds them (LazyNames before a parse).
     names: dict[str, ast.AST] = field(default_factory=dict)
     # Local alias -> imported module name (`import a.b as c`) or (module, attribute) for `from m import x`.
     imports: dict[str, ImportBinding] = field(default_factory=dict)
@@ -115,9 +133,71 @@ class ModuleInfo:
     open_reasons: list[str] = field(default_factory=list)
     attribute_stores: set[str] = field(default_factory=set)  # names stored on this module from outside
     digest: str = ""  # sha256 of the bytes parsed: `--fix` never rewrites a file changed since
+    imported: frozenset[str] | None = None  # depends.imported_names, when known without a walk
+    # Parses a module built from its summary (set by the index that built it).
+    loader: Callable[[ModuleInfo], None] | None = field(default=None, repr=False)
+
+    @property
+    def tree(self) -> ast.Module:
+        if self.parsed is None:
+            self.load()
+        assert self.parsed is not None, self
+        return self.parsed
+
+    @property
+    def is_parsed(self) -> bool:
+        return self.parsed is not None
+
+    def load(self) -> None:
+        """Parse a module built from its summary: its tree, its names' statements, its classes' nodes."""
+        if self.parsed is None and self.loader is not None:
+            self.loader(self)
 
     def __repr__(self) -> str:
         return f"<ModuleInfo {self.name} {self.display_path}>"
+
+
+class LazyNames(dict[str, Any]):
+    """The top-level names of a module built from its summary: which names it binds is known, the
+    statement binding one only after a parse — asking for one parses the module (`fill`)."""
+
+    def __init__(self, module: ModuleInfo, kinds: dict[str, Any]) -> None:
+        super().__init__(dict.fromkeys(kinds))
+        self.kinds = kinds  # name -> what binds it, as the summary says (summary.py)
+        self.module = module
+        self.filled = False
+
+    def fill(self, nodes: dict[str, ast.AST]) -> None:
+        dict.update(self, nodes)
+        self.filled = True
+
+    def _ensure(self) -> None:
+        if not self.filled:
+            self.module.load()
+
+    def __getitem__(self, key: str) -> Any:
+        self._ensure()
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._ensure()
+        return super().get(key, default)
+
+    def items(self) -> Any:
+        self._ensure()
+        return super().items()
+
+    def values(self) -> Any:
+        self._ensure()
+        return super().values()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._ensure()
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._ensure()
+        return super().pop(key, *default)
 
 
 @dataclass(frozen=True)
