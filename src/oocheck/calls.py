@@ -328,7 +328,7 @@ def find_member(cls: ClassInfo, name: str, after: ClassInfo | None = None) -> Me
                 return None if _hidden_before(mro, position) else Member(MemberKind.EXTERNAL, klass)
             continue
         if name not in klass.bindings:
-            if (klass.node.decorator_list or klass.is_namedtuple) and name.startswith("__") and name.endswith("__"):
+            if (klass.decorators or klass.is_namedtuple) and name.startswith("__") and name.endswith("__"):
                 return None  # @dataclass, @total_ordering, NamedTuple ... generate special methods
             continue
         if _hidden_before(mro, position):
@@ -555,7 +555,7 @@ def _metaclass_known(cls: ClassInfo, abstract_check: bool = False) -> bool:
 
 
 def _decorators_known(cls: ClassInfo) -> bool:
-    return all(not k.node.decorator_list or _class_decorators_known(k) for k in cls.mro if isinstance(k, ClassInfo))
+    return all(not k.decorators or _class_decorators_known(k) for k in cls.mro if isinstance(k, ClassInfo))
 
 
 def _abstract_applies(cls: ClassInfo) -> bool:

@@ -136,6 +136,8 @@ def _open_cache(project: Path, config: Config, warnings: list[str]) -> Cache:
 def _buffers(files: list[SourceFile], overrides: dict[Path, str]) -> dict[Path, str]:
     """The overrides keyed by the discovered path of the file each one replaces. A buffer with no file
     on disk (not saved yet) joins `files`, as its module name."""
+    if not overrides:
+        return {}
     by_resolved = {path.resolve(): (path, text) for path, text in overrides.items()}
     buffers = {f.path: by_resolved.pop(f.path.resolve())[1] for f in files if f.path.resolve() in by_resolved}
     for path, text in by_resolved.values():
@@ -148,8 +150,8 @@ def _buffers(files: list[SourceFile], overrides: dict[Path, str]) -> dict[Path, 
 def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules: Sequence[type[Rule]] | None,
                    mypy: mypy_bridge.MypyInBackground | None, started: float, buffers: dict[Path, str],
                    partial: bool, job: _Run) -> CheckResult:
-    index = RepoIndex.collect(files, {path: text.encode("utf-8") for path, text in buffers.items()},
-                              incremental.MethodCache(job.cache) if job.cache.enabled else None)
+    index = incremental.collect(files, {path: text.encode("utf-8") for path, text in buffers.items()}, job.cache,
+                                partial=job.only is not None)
     reported = incremental.infer(index, job.cache, job.only)
     sources = SourceText({display_path(path): text for path, text in buffers.items()})
     warnings = job.warnings

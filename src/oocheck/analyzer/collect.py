@@ -97,10 +97,11 @@ class ModuleCollector:
     this run's walks find, to be stored.
     """
 
-    def __init__(self, module: ModuleInfo, known: MethodFacts | None = None) -> None:
+    def __init__(self, module: ModuleInfo, known: MethodFacts | None = None, bodies: bool = True) -> None:
         self.module = module
         self.known = known
         self.found: MethodFacts = {}
+        self.bodies = bodies  # False: names and class statements only (a summary has the rest)
 
     def run(self) -> None:
         # Dynamic module features (globals() writes, importlib, sys.modules) are noted by the inference
@@ -222,7 +223,8 @@ class ModuleCollector:
         info.metaclass_expr = class_expr(meta, meta) if meta is not None else None
         info.bases_from_kwargs = any(k.arg is None for k in node.keywords)
         self.module.classes.append(info)
-        ClassBodyCollector(info, self.known, self.found).run()
+        if self.bodies:
+            ClassBodyCollector(info, self.known, self.found).run()
         for stmt in node.body:
             if isinstance(stmt, ast.ClassDef):
                 self._class(stmt, f"{qualname}.{stmt.name}")

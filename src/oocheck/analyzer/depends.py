@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Iterable, Iterator
 
 from oocheck.analyzer.collect import child_statements, resolve_relative
-from oocheck.analyzer.effects import stable_path
 from oocheck.analyzer.model import ModuleInfo
 
 Graph = dict[ModuleInfo, set[ModuleInfo]]
@@ -76,8 +75,8 @@ def closure_keys(graph: Graph, digest: dict[ModuleInfo, str]) -> dict[ModuleInfo
         members = set(component)
         reached = sorted({keys[d] for m in component for d in graph[m] if d not in members})
         h = hashlib.sha256()
-        for module in sorted(component, key=lambda m: stable_path(m.path)):
-            h.update(f"{stable_path(module.path)}\0{module.name}\0{digest[module]}\0".encode())
+        for module in sorted(component, key=lambda m: m.stable_path):
+            h.update(f"{module.stable_path}\0{module.name}\0{digest[module]}\0".encode())
         h.update("\0".join(reached).encode())
         key = h.hexdigest()
         for module in component:

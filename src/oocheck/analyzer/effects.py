@@ -33,7 +33,7 @@ def stable_path(path: Path | str) -> str:
 
 
 def class_key(cls: ClassInfo) -> ClassKey:
-    return (stable_path(cls.module.path), cls.qualname, cls.line, cls.col)
+    return (cls.module.stable_path, cls.qualname, cls.line, cls.col)
 
 
 @dataclass
@@ -63,8 +63,9 @@ class ModuleEffects:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModuleEffects:
         """Raises KeyError, TypeError or ValueError on data of another shape (the caller rebuilds)."""
+        shown: dict[str, str] = {}  # a few files, many bindings: each path made relative once
         return cls(
-            bindings=[(_key(key), Binding(name, BindingKind[kind], display_path(Path(path)), int(line), int(col),
+            bindings=[(_key(key), Binding(name, BindingKind[kind], _shown(str(path), shown), int(line), int(col),
                                           bool(level),
                                           method if method is None else str(method)))
                       for key, name, kind, path, line, col, level, method in data["bindings"]],
@@ -75,6 +76,13 @@ class ModuleEffects:
             names_set=[str(n) for n in data["names_set"]],
             rebound=[str(n) for n in data["rebound"]],
         )
+
+
+def _shown(path: str, memo: dict[str, str]) -> str:
+    found = memo.get(path)
+    if found is None:
+        found = memo[path] = display_path(Path(path))
+    return found
 
 
 def _key(raw: list[Any]) -> ClassKey:
@@ -93,7 +101,7 @@ def bind(index: RepoIndex, cls: ClassInfo, binding: Binding) -> None:
 def store_on_module(index: RepoIndex, module: ModuleInfo, name: str) -> None:
     module.attribute_stores.add(name)
     if index.recording is not None:
-        index.recording.module_stores.append((stable_path(module.path), name))
+        index.recording.module_stores.append((module.stable_path, name))
 
 
 def store_unknown(index: RepoIndex, root: Path, name: str) -> None:
@@ -112,7 +120,7 @@ def open_module(index: RepoIndex, module: ModuleInfo, reason: str) -> None:
     if reason not in module.open_reasons:
         module.open_reasons.append(reason)
     if index.recording is not None:
-        index.recording.module_reasons.append((stable_path(module.path), reason))
+        index.recording.module_reasons.append((module.stable_path, reason))
 
 
 def can_replay(index: RepoIndex, effects: ModuleEffects) -> bool:
@@ -146,7 +154,7 @@ def replay(index: RepoIndex, effects: ModuleEffects) -> None:
 def _modules_by_path(index: RepoIndex) -> dict[str, ModuleInfo]:
     cached = index.derived.get("modules_by_path")
     if not isinstance(cached, dict):
-        cached = {stable_path(m.path): m for m in index.modules}
+        cached = {m.stable_path: m for m in index.modules}
         index.derived["modules_by_path"] = cached
     return cached
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import types
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -22,7 +22,7 @@ from oocheck.analyzer import external
 from oocheck.analyzer.abstract import abstract_methods
 from oocheck.analyzer.collect import MethodFacts, ModuleCollector, dotted_expr
 from oocheck.analyzer.external import ExternalClass, external_class
-from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ImportBinding, ModuleInfo
+from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ImportBinding, LazyNames, ModuleInfo
 from oocheck.analyzer.mro import MROError, c3_linearize
 from oocheck.analyzer.values import ClassObject, FunctionValue, ModuleValue, StdlibModule, Value
 from oocheck.discovery import SourceFile
@@ -35,6 +35,16 @@ if TYPE_CHECKING:
 _HARMLESS_DECORATORS = {"dataclass", "total_ordering", "final", "runtime_checkable", "unique", "verify",
                         "dataclass_transform", "add_slots"}
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class SummaryMemo(Protocol):
+    """Modules built from their summaries (analyzer/summary.py): incremental.SummaryCache."""
+
+    def build(self, module: ModuleInfo, loader: Callable[[ModuleInfo], None]) -> bool:
+        """Fill the unparsed `module` from its summary; False when there is none for its text."""
+
+    def save(self, module: ModuleInfo) -> None:
+        """Keep the summary of `module`, just collected."""
 
 
 class MethodMemo(Protocol):
@@ -98,21 +108,30 @@ class RepoIndex:
 
     @classmethod
     def collect(cls, files: Iterable[SourceFile], sources: dict[Path, bytes] | None = None,
-                memo: MethodMemo | None = None) -> RepoIndex:
+                memo: MethodMemo | None = None, summaries: SummaryMemo | None = None) -> RepoIndex:
         """Parse and collect every file and resolve every class; no module walked yet (see infer_repo).
-        `memo`: what method bodies held last time for the same text (the cache), and where to keep it."""
+        `memo`: what method bodies held last time for the same text (the cache), and where to keep it.
+        `summaries`: modules built from what collecting their text gave last time (a partial check:
+        parsed only when something looks into them), and where to keep what this run collects."""
         index = cls()
+        fresh: list[ModuleInfo] = []
         for source in files:
-            index._add_file(source, (sources or {}).get(source.path))
-        for module in index.modules:
+            module = index._add_file(source, (sources or {}).get(source.path), summaries)
+            if module is not None and module.is_parsed:
+                fresh.append(module)
+        for module in fresh:
             known = memo.load(module) if memo is not None else None
             collector = ModuleCollector(module, known)
             collector.run()
             if memo is not None and known is None:
                 memo.save(module, collector.found)
+            if summaries is not None:
+                summaries.save(module)
+        for module in index.modules:
             for info in module.classes:
                 index.classes.append(info)
-                index.by_node[id(info.node)] = info
+                if info.parsed is not None:
+                    index.by_node[id(info.parsed)] = info
         for info in index.classes:
             index.resolve_class(info)
         for info in index.classes:
@@ -121,35 +140,54 @@ class RepoIndex:
                     base.subclasses.append(info)
         return index
 
-    def _add_file(self, source: SourceFile, data: bytes | None) -> None:
+    def _add_file(self, source: SourceFile, data: bytes | None, summaries: SummaryMemo | None) -> ModuleInfo | None:
         display = display_path(source.path)
         try:
             if data is None:
                 if source.path.stat().st_size > MAX_FILE_BYTES:
                     self.errors.append(ReadError(display, 1, 0, "file is larger than 10 MB; not checked"))
-                    return
+                    return None
                 data = source.path.read_bytes()
-            tree = ast.parse(data, filename=display)
+            digest = hashlib.sha256(data).hexdigest()
+            module = ModuleInfo(name=source.module, path=source.path, root=source.root, display_path=display,
+                                parsed=None, is_package=source.path.name == "__init__.py", digest=digest)
+            text = data  # the bytes the summary was made from: a later parse sees exactly them
+            if summaries is None or not summaries.build(module, lambda m: self._parse_summarized(m, text)):
+                module.parsed = ast.parse(data, filename=display)
         except SyntaxError as exc:
             detail = exc.msg or "invalid syntax"
             self.errors.append(ReadError(display, exc.lineno or 1, max((exc.offset or 1) - 1, 0),
                                          f"cannot parse: {detail}"))
-            return
+            return None
         except (ValueError, UnicodeDecodeError) as exc:  # null bytes, bad encodings
             self.errors.append(ReadError(display, 1, 0, f"cannot decode: {exc}"))
-            return
+            return None
         except (RecursionError, MemoryError):
             self.errors.append(ReadError(display, 1, 0, "cannot parse: nesting too deep"))
-            return
+            return None
         except OSError as exc:
             self.errors.append(ReadError(display, 1, 0, f"cannot read: {exc.strerror or exc}"))
-            return
-        module = ModuleInfo(name=source.module, path=source.path, root=source.root, display_path=display,
-                            parsed=tree, is_package=source.path.name == "__init__.py",
-                            digest=hashlib.sha256(data).hexdigest())
+            return None
         self.modules.append(module)
         self.by_root[source.root].setdefault(source.module, module)
         self.by_name[source.module].append(module)
+        return module
+
+    def _parse_summarized(self, module: ModuleInfo, data: bytes) -> None:
+        """Parse a module built from its summary, when something first looks into it: its tree, the
+        statements of its names, its classes' nodes (found again by the collector, in the same order)."""
+        tree = ast.parse(data, filename=module.display_path)
+        twin = ModuleInfo(module.name, module.path, module.root, module.display_path, tree, module.is_package)
+        ModuleCollector(twin, bodies=False).run()
+        if [c.qualname for c in twin.classes] != [c.qualname for c in module.classes] \
+                or list(twin.names) != list(module.names):
+            raise RuntimeError(f"{module.display_path}: its summary does not match its text")
+        module.parsed = tree
+        if isinstance(module.names, LazyNames):
+            module.names.fill(twin.names)
+        for info, parsed in zip(module.classes, twin.classes, strict=True):
+            info.parsed = parsed.node
+            self.by_node[id(parsed.node)] = info
 
     # -- modules ------------------------------------------------------------------------------------
     def find_module(self, name: str, near: ModuleInfo) -> ModuleInfo | None:
@@ -194,7 +232,13 @@ class RepoIndex:
         """The value of `module.name` as far as it can be known statically."""
         if depth > 20:
             return None
-        node = module.names.get(name)
+        names = module.names
+        if isinstance(names, LazyNames) and not names.filled:  # read the summary rather than parse
+            if name in names:
+                return self._summary_value(module, name, names.kinds[name], depth)
+            node = None
+        else:
+            node = names.get(name)
         if node is None:
             for key, binding in module.imports.items():
                 if key.startswith("*") and binding.attribute == "*":
@@ -203,6 +247,21 @@ class RepoIndex:
                         return self.module_attribute(source, name, depth + 1)
             return None
         return self._node_value(module, name, node, depth)
+
+    def _summary_value(self, module: ModuleInfo, name: str, kind: tuple[object, ...], depth: int) -> Value:
+        """`_node_value` from what the module's summary says binds `name`: no parse but for a function
+        (its value holds its statement)."""
+        if kind[0] == "class":
+            assert isinstance(kind[1], int)
+            return ClassObject(module.classes[kind[1]], exact=True)
+        if kind[0] == "function":
+            return self._node_value(module, name, module.names[name], depth)  # parses the module
+        if kind[0] == "import":
+            binding = module.imports.get(name)
+            return self.import_value(module, binding, depth) if binding is not None else None
+        if kind[0] == "alias" and isinstance(kind[1], str) and depth < 20:
+            return self.static_value(module, dotted_expr(kind[1]), depth + 1)
+        return None
 
     def _node_value(self, module: ModuleInfo, name: str, node: ast.AST, depth: int) -> Value:
         if isinstance(node, ast.ClassDef):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +145,11 @@ class ModuleInfo:
             self.load()
         assert self.parsed is not None, self
         return self.parsed
+
+    @functools.cached_property
+    def stable_path(self) -> str:
+        """The file's name whatever the run called it (absolute): how caches name it (effects.stable_path)."""
+        return os.path.abspath(self.path)
 
     @property
     def is_parsed(self) -> bool:
