@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from oocheck import incremental, mypy_bridge
+from oocheck import incremental, mypy_bridge, parallel
 from oocheck.analyzer.index import RepoIndex, display_path
 from oocheck.cache import CACHE_FOLDER, Cache
 from oocheck.catalog import UNREADABLE_CODE, UNUSED_SUPPRESSION_CODE
@@ -59,6 +59,68 @@ def run_rules(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str]
             if failed is not None:
                 failed.add(rule_cls.code)
             warnings.append(f"rule {rule_cls.code} failed and was skipped: {type(exc).__name__}: {exc}")
+    return findings
+
+
+def _family(rule: type[Rule]) -> str:
+    return rule.__module__.rpartition(".")[0]
+
+
+# One piece of the work after inference: what it found, the warnings it gave, the codes that failed.
+_Done = tuple[list[Finding], list[str], set[str]]
+
+
+def _run_rules_and_store(index: RepoIndex, rules: Sequence[type[Rule]], warnings: list[str],
+                         environment: TargetEnvironment | None, failed: set[str],
+                         store: incremental.Store, two_cores: bool = True) -> list[Finding]:
+    """The rules' findings, and the cache stored. On two cores when the repo pays for it: the cache
+    store and each rule family (the rules of one package of rules/, which share what they derive
+    from the index) are items that this process and a forked child claim one at a time."""
+    families: dict[str, list[type[Rule]]] = {}
+    for rule in rules:
+        families.setdefault(_family(rule), []).append(rule)
+    items: list[list[type[Rule]] | None] = [None, *families.values()]  # None: the cache store
+
+    def run(item: int, sink: list[str]) -> _Done:
+        before = len(sink)  # a child's copy of `warnings`: what it adds (the cache's too) goes back
+        item_failed: set[str] = set()
+        work = items[item]
+        if work is None:
+            store()
+            return [], sink[before:], item_failed
+        return run_rules(index, work, sink, environment, item_failed), sink[before:], item_failed
+
+    done: dict[int, _Done] = {}
+    if two_cores and len(index.modules) >= parallel.MIN_MODULES and len(items) <= parallel.WorkQueue.MAX_ITEMS \
+            and parallel.available():
+        queue = parallel.WorkQueue(len(items))
+
+        def child_work() -> dict[int, _Done]:
+            mine: dict[int, _Done] = {}
+            while (item := queue.claim()) is not None:
+                mine[item] = run(item, warnings)
+            return mine
+
+        child = parallel.Background.start(child_work)
+        try:
+            while (item := queue.claim()) is not None:
+                done[item] = run(item, [])
+        except BaseException:
+            if child is not None:
+                child.cancel()
+            raise
+        finally:
+            queue.close()
+        done.update((child.join() if child is not None else None) or {})
+    for item in range(len(items)):  # one process, or what a failed child left
+        if item not in done:
+            done[item] = run(item, [])
+    findings: list[Finding] = []
+    for item in range(len(items)):
+        found, said, item_failed = done[item]
+        findings += found
+        warnings += said
+        failed |= item_failed
     return findings
 
 
@@ -150,9 +212,13 @@ def _buffers(files: list[SourceFile], overrides: dict[Path, str]) -> dict[Path, 
 def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules: Sequence[type[Rule]] | None,
                    mypy: mypy_bridge.MypyInBackground | None, started: float, buffers: dict[Path, str],
                    partial: bool, job: _Run) -> CheckResult:
-    index = incremental.collect(files, {path: text.encode("utf-8") for path, text in buffers.items()}, job.cache,
-                                partial=job.only is not None)
-    reported = incremental.infer(index, job.cache, job.only)
+    index, store_collected = incremental.collect(files, {path: text.encode("utf-8") for path, text in buffers.items()},
+                                                 job.cache, partial=job.only is not None)
+    reported, store_effects = incremental.infer(index, job.cache, job.only)
+
+    def store() -> None:
+        store_collected()
+        store_effects()
     sources = SourceText({display_path(path): text for path, text in buffers.items()})
     warnings = job.warnings
     loaded = rules if rules is not None else load_rules(list(config.extra_rule_dirs))
@@ -165,7 +231,8 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
             warnings.append(f"target environment not found: {choice.problem}; "
                             "imports of third-party modules are not checked")
     failed: set[str] = set()
-    findings = run_rules(index, active, warnings, environment, failed)
+    # With mypy's worker busy on the other core, a child would only take turns with it.
+    findings = _run_rules_and_store(index, active, warnings, environment, failed, store, two_cores=mypy is None)
     checked = {r.code for r in active} - failed  # the codes whose absence this run can vouch for
     if mypy is not None:
         run = mypy.wait()

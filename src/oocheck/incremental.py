@@ -25,10 +25,10 @@ from typing import Any
 
 from oocheck.analyzer import summary
 from oocheck.analyzer.collect import MethodFacts
-from oocheck.analyzer.depends import closure_keys, global_names, import_graph, imported_names, importers
+from oocheck.analyzer.depends import Graph, closure_keys, global_names, import_graph, imported_names, importers
 from oocheck.analyzer.effects import ModuleEffects, can_replay, replay, stable_path
 from oocheck.analyzer.index import RepoIndex
-from oocheck.analyzer.infer import Walked, infer_repo
+from oocheck.analyzer.infer import Walked, infer_repo, module_shared_names
 from oocheck.analyzer.model import BindingKind, ClassInfo, ModuleInfo
 from oocheck.cache import Cache, code_fingerprint
 from oocheck.calls import names_set_by, rebound_by
@@ -39,16 +39,30 @@ METHODS = "methods"
 SUMMARIES = "summaries"
 
 
-def collect(files: Iterable[SourceFile], sources: dict[Path, bytes], cache: Cache, partial: bool) -> RepoIndex:
+Store = Callable[[], None]
+
+
+def collect(files: Iterable[SourceFile], sources: dict[Path, bytes], cache: Cache, partial: bool
+            ) -> tuple[RepoIndex, Store]:
     """The collected and resolved index of `files`. A partial check builds the modules whose summary
     the cache holds from it, unparsed (the modules it walks are parsed when walked); any check keeps
-    the summaries of the modules it collected."""
+    the summaries of the modules it collected. Returns the index and the store of what collecting
+    found (method facts, summaries), to be called once: it only reads and writes the cache, so the
+    engine may run it in a child process while the rules run."""
     if not cache.enabled:
-        return RepoIndex.collect(files, sources)
+        return RepoIndex.collect(files, sources), _nothing
     summaries = SummaryCache(cache, use=partial)
-    index = RepoIndex.collect(files, sources, MethodCache(cache), summaries)
-    summaries.flush()
-    return index
+    methods = MethodCache(cache)
+    index = RepoIndex.collect(files, sources, methods, summaries)
+
+    def store() -> None:
+        methods.flush()
+        summaries.flush()
+    return index, store
+
+
+def _nothing() -> None:
+    pass
 
 
 class SummaryCache:
@@ -117,6 +131,7 @@ class MethodCache:
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
+        self._pending: list[tuple[ModuleInfo, MethodFacts]] = []
 
     @staticmethod
     def _key(module: ModuleInfo) -> str:
@@ -132,7 +147,13 @@ class MethodCache:
         return data
 
     def save(self, module: ModuleInfo, facts: MethodFacts) -> None:
-        self.cache.put_json(METHODS, self._key(module), facts)
+        """Kept until `flush`: written with the rest of the cache store, off the critical path."""
+        self._pending.append((module, facts))
+
+    def flush(self) -> None:
+        for module, facts in self._pending:
+            self.cache.put_json(METHODS, self._key(module), facts)
+        self._pending.clear()
 
 
 def _valid_op(op: Any) -> bool:
@@ -146,20 +167,24 @@ def _valid_op(op: Any) -> bool:
     return op[0] == "init" and len(op) == 3 and op[1] in {"super", "name", "dynamic"} and isinstance(op[2], str)
 
 
-def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) -> set[Path] | None:
-    """Walk the modules of `index` that need it, replay the others' effects from `cache`, and store
-    the effects of the walks the cache lacks. `only`: the files whose findings are wanted (resolved
-    paths); returns the files to report (those and the files importing them), or None for all."""
+def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) -> tuple[set[Path] | None, Store]:
+    """Walk the modules of `index` that need it and replay the others' effects from `cache`.
+    `only`: the files whose findings are wanted (resolved paths). Returns the files to report (those
+    and the files importing them, or None for all) and the store of the effects of the walks the
+    cache lacks, to be called once (it reads the index and writes only the cache: the engine may run
+    it in a child process while the rules run)."""
     if only is None and not cache.enabled:
         infer_repo(index)
-        return None
-    graph = import_graph(index.modules, _imported_names(index))
-    closures = closure_keys(graph, {m: m.digest for m in index.modules})
-    keys = {m: _entry_key(m, closure) for m, closure in closures.items()}
+        return None, _nothing
     if only is None:
         walked = infer_repo(index)
-        _store(index, cache, keys, walked, {keys[m] for m in index.modules if _load(cache, keys[m]) is not None})
-        return None
+
+        def store_all() -> None:
+            keys = _keys(index)
+            _store(index, cache, keys, walked, {keys[m] for m in index.modules if _load(cache, keys[m]) is not None})
+        return None, store_all
+    graph = import_graph(index.modules, _imported_names(index))
+    keys = _keys(index, graph)
     wanted = set(only)
     # Resolving every path costs system calls: only the modules of the same file name are resolved.
     names = {path.name for path in wanted}
@@ -187,8 +212,15 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     walked = infer_repo(index, [m for m in index.modules if m in walk])
     for _, after in cached:
         replay(index, after)
-    _store(index, cache, keys, walked, intact)
-    return {m.path.resolve() for m in report} | wanted
+    return {m.path.resolve() for m in report} | wanted, lambda: _store(index, cache, keys, walked, intact)
+
+
+def _keys(index: RepoIndex, graph: Graph | None = None) -> dict[ModuleInfo, str]:
+    """Each module's entry key: its text and the text of every module it reaches by imports."""
+    if graph is None:
+        graph = import_graph(index.modules, _imported_names(index))
+    closures = closure_keys(graph, {m: m.digest for m in index.modules})
+    return {m: _entry_key(m, closure) for m, closure in closures.items()}
 
 
 def _imported_names(index: RepoIndex) -> dict[ModuleInfo, set[str]]:
@@ -223,5 +255,6 @@ def _store(index: RepoIndex, cache: Cache, keys: dict[ModuleInfo, str], walked: 
         if not cache.enabled or key in intact:
             continue
         walk.after.names_set.extend(names_set_by(index.calls[walk.calls]))
-        walk.after.rebound.extend(global_names(walk.module) | rebound_by(index.accesses[walk.accesses]))
+        rebound = global_names(walk.module) if module_shared_names(index, walk.module) else set()
+        walk.after.rebound.extend(rebound | rebound_by(index.accesses[walk.accesses]))
         cache.put_json(EFFECTS, key, {"during": walk.during.to_json(), "after": walk.after.to_json()})

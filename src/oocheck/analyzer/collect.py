@@ -6,8 +6,8 @@ Purely syntactic; nothing here looks at another module. Resolution happens in `i
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 from oocheck.analyzer.model import Binding, BindingKind, ClassExpr, ClassInfo, ImportBinding, ModuleInfo
 from oocheck.analyzer.walk import walk
@@ -236,12 +236,34 @@ class ModuleCollector:
 _STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def child_statements(node: ast.AST) -> Iterator[ast.AST]:
+def _node_classes(base: type) -> Iterator[type]:
+    sub: type
+    for sub in base.__subclasses__():
+        yield sub
+        yield from _node_classes(sub)
+
+
+# Per node class, the fields of `_STATEMENT_LISTS` it has: most nodes (expressions, simple
+# statements) have none, and this runs for every statement of every body walked. Only nodes whose
+# such fields are lists: a lambda's or a conditional expression's `body` is an expression.
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: fields for cls in [ast.Module, ast.Interactive, *(sub for base in (ast.stmt, ast.excepthandler, ast.match_case)
+                                                             for sub in [base, *_node_classes(base)])]
+    if (fields := tuple(name for name in _STATEMENT_LISTS if name in getattr(cls, "_fields", ())))
+}
+
+
+def child_statements(node: ast.AST) -> list[ast.AST]:
     """The statements directly nested in `node` (bodies, else branches, handlers, match cases)."""
-    for name in _STATEMENT_LISTS:
-        block = getattr(node, name, None)
-        if isinstance(block, list):
-            yield from block
+    fields = _BLOCK_FIELDS.get(type(node))
+    if fields is None:
+        return []
+    if len(fields) == 1:
+        return getattr(node, fields[0])  # type: ignore[no-any-return]
+    children: list[ast.AST] = []
+    for name in fields:
+        children += getattr(node, name)
+    return children
 
 
 def first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -479,37 +501,49 @@ class ClassBodyCollector:
                         getattr(node, "col_offset", 0), class_level, func.name])
 
         # `self.n += 1` reads `self.n` first: it raises AttributeError unless something else bound it.
-        augmented = {id(n.target) for n in walk(func) if isinstance(n, ast.AugAssign)}
-        for node in walk(func):
-            # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
-                ops.append(_init_call(node.func.value))
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-                if isinstance(node.ctx, ast.Store) and id(node) not in augmented:
-                    bind(node.attr, BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE, node)
-                elif node.attr == "__dict__" and not class_level and _is_namespace_write(node, func):
-                    ops.append(["open", f"writes self.__dict__ in {func.name}()"])
-            elif isinstance(node, ast.Call):
-                callee = dotted_name(node.func)
-                if callee in {"setattr", "object.__setattr__", "super().__setattr__"} and node.args:
-                    target = node.args[0]
-                    if isinstance(target, ast.Name) and target.id == receiver:
-                        name = node.args[1] if len(node.args) > 1 else None
-                        if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                            bind(name.value, BindingKind.INSTANCE, node)
-                        else:
-                            ops.append(["open", f"setattr() with a computed name in {func.name}()"])
-                elif (callee == "vars" and node.args and dotted_name(node.args[0]) == receiver
-                      and _is_namespace_write(node, func)):
-                    ops.append(["open", f"writes vars({receiver}) in {func.name}()"])
-                elif (isinstance(node.func, ast.Attribute) and node.func.attr == "__setattr__"
-                      and len(node.args) >= 2):
-                    name = node.args[-2]
-                    if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                        bind(name.value, BindingKind.INSTANCE, node)
-                    else:
-                        ops.append(["open", f"__setattr__ with a computed name in {func.name}()"])
+        augmented: set[int] = set()
+        for node in walk(func):  # breadth-first: an AugAssign comes before its target
+            kind_of = type(node)
+            if kind_of is ast.AugAssign:
+                augmented.add(id(cast(ast.AugAssign, node).target))
+            elif kind_of is ast.Attribute:
+                node = cast(ast.Attribute, node)
+                owner = node.value
+                if type(owner) is ast.Name and owner.id == receiver:
+                    if type(node.ctx) is ast.Store and id(node) not in augmented:
+                        bind(node.attr, BindingKind.CLASS_VAR if class_level else BindingKind.INSTANCE, node)
+                    elif node.attr == "__dict__" and not class_level and _is_namespace_write(node, func):
+                        ops.append(["open", f"writes self.__dict__ in {func.name}()"])
+            elif kind_of is ast.Call:
+                self._call_op(cast(ast.Call, node), func, receiver, ops, bind)
         return ops
+
+    @staticmethod
+    def _call_op(node: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str, ops: list[MethodOp],
+                 bind: Callable[[str, BindingKind, ast.AST], None]) -> None:
+        """What a call in a method body does to the class: runs a base `__init__`, sets an attribute
+        by name, or writes the instance's namespace."""
+        # Any method may be the one that runs the base initialiser (a `_setup()` called by __init__).
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+            ops.append(_init_call(node.func.value))
+        callee = dotted_name(node.func)
+        if callee in {"setattr", "object.__setattr__", "super().__setattr__"} and node.args:
+            target = node.args[0]
+            if isinstance(target, ast.Name) and target.id == receiver:
+                name = node.args[1] if len(node.args) > 1 else None
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    bind(name.value, BindingKind.INSTANCE, node)
+                else:
+                    ops.append(["open", f"setattr() with a computed name in {func.name}()"])
+        elif (callee == "vars" and node.args and dotted_name(node.args[0]) == receiver
+              and _is_namespace_write(node, func)):
+            ops.append(["open", f"writes vars({receiver}) in {func.name}()"])
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "__setattr__" and len(node.args) >= 2:
+            name = node.args[-2]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                bind(name.value, BindingKind.INSTANCE, node)
+            else:
+                ops.append(["open", f"__setattr__ with a computed name in {func.name}()"])
 
 
 def _init_call(owner: ast.expr) -> MethodOp:

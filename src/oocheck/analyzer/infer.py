@@ -13,7 +13,7 @@ import builtins
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from oocheck.analyzer import effects as effects_
 from oocheck.analyzer import values_ops
@@ -219,7 +219,7 @@ def infer_repo(index: RepoIndex, modules: list[ModuleInfo] | None = None) -> lis
             index.recording = during = effects_.ModuleEffects()
             first_access, first_call = len(accesses), len(index.calls)
             walker = FlowWalker(index, Scope(module, "<module>"), {}, accesses)
-            walker.shared_literals = _shared_names(module.tree.body)
+            walker.shared_literals = module_shared_names(index, module)
             walker.walk_body(module.tree.body)
             walker.run_deferred()
             walked.append(Walked(module, during, effects_.ModuleEffects(), slice(first_access, len(accesses)),
@@ -303,6 +303,28 @@ def _assigned_names(body: list[ast.stmt]) -> set[str]:
     return names
 
 
+def _body_names(index: RepoIndex, module: ModuleInfo, owner: ast.AST, body: list[ast.stmt]
+                ) -> tuple[set[str], frozenset[str]]:
+    """`_assigned_names` and `_shared_names` of the block `owner` holds, once per index: a function
+    is walked again for each call it is specialised for, its block's names do not change."""
+    memo = cast(dict[int, tuple[ast.AST, set[str], frozenset[str]]], index.derived.setdefault("body_names", {}))
+    known = memo.get(id(owner))
+    if known is None or known[0] is not owner:
+        # Most modules have no `global`/`nonlocal` at all: then no block of theirs has one either.
+        shared = _shared_names(body) if module_shared_names(index, module) else frozenset()
+        known = memo[id(owner)] = (owner, _assigned_names(body), shared)
+    return known[1], known[2]
+
+
+def module_shared_names(index: RepoIndex, module: ModuleInfo) -> frozenset[str]:
+    """`_shared_names` of the whole module (every block of it, nested ones too), once per index."""
+    memo = cast(dict[int, tuple[ModuleInfo, frozenset[str]]], index.derived.setdefault("module_shared", {}))
+    known = memo.get(id(module))
+    if known is None or known[0] is not module:
+        known = memo[id(module)] = (module, _shared_names(module.tree.body))
+    return known[1]
+
+
 def _shared_names(body: list[ast.stmt]) -> frozenset[str]:
     """Names some function in this block rebinds through `nonlocal` or `global`: a call we cannot see
     (a callback run by someone else) may change them at any time, so their values are unknown."""
@@ -321,6 +343,8 @@ def _merge(envs: list[Env], keys: set[str] | None = None) -> Env:
     if not envs:
         return {}
     first = envs[0]
+    if keys is None and all(e == first for e in envs[1:]):
+        return dict(first)  # the branches changed nothing (compared in C: most `if`s of a big module)
     merged: Env = {}
     all_keys = set().union(*(e.keys() for e in envs)) if keys is None else keys
     rest = envs[1:]
@@ -393,8 +417,9 @@ class FlowWalker:
         for index_, param in enumerate(params):
             env[param.arg] = self._param_value(param, index_, scope)
         body: list[ast.stmt] = node.body if isinstance(node.body, list) else [ast.Expr(node.body)]
-        walker = FlowWalker(self.index, scope, env, self.sink, _assigned_names(body),
-                            self.hasattr_names, shared=self.shared | _shared_names(body))
+        assigned, shared = _body_names(self.index, scope.module, node, body)
+        walker = FlowWalker(self.index, scope, env, self.sink, assigned,
+                            self.hasattr_names, shared=self.shared | shared)
         for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
             self.eval(default)
         walker.walk_body(body)
@@ -593,7 +618,7 @@ class FlowWalker:
         else:
             self._iterate(stmt.iter, self.eval(stmt.iter))
         before = dict(self.env)
-        for name in _assigned_names([*stmt.body, *stmt.orelse]):
+        for name in _body_names(self.index, self.scope.module, stmt, [*stmt.body, *stmt.orelse])[0]:
             self.env[name] = None
         if not isinstance(stmt, ast.While):
             self.assign(stmt.target, None)
@@ -1207,8 +1232,8 @@ class FlowWalker:
         self_name = first_param(node) if bound_self is not None else None
         scope = Scope(module, f"{owner.qualname}.{node.name}" if owner else node.name, cls=owner,
                       function=node, self_name=self_name)
-        walker = FlowWalker(self.index, scope, env, [], _assigned_names(node.body), frozenset(),
-                            depth=self.depth + 1, shared=_shared_names(node.body))
+        assigned, shared = _body_names(self.index, module, node, node.body)
+        walker = FlowWalker(self.index, scope, env, [], assigned, frozenset(), depth=self.depth + 1, shared=shared)
         if node.name == "__init__" and owner is not None:
             walker.facts = {}
         completed = False

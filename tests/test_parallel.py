@@ -1,0 +1,105 @@
+"""The second core: a forked child that stores the cache and runs rule families beside this process.
+The findings, the warnings and the cache are the same as one process gives, and a child that fails
+only costs time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from oocheck import parallel
+from oocheck.config import Config
+from oocheck.engine import CheckResult, check_paths
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+needs_fork = pytest.mark.skipif(not parallel.available(), reason="needs os.fork and two CPUs")
+
+
+def check(cache_dir: Path | None) -> CheckResult:
+    return check_paths([FIXTURES], Config(mypy=False, cache=cache_dir is not None, cache_dir=cache_dir))
+
+
+def cache_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.parent != folder}
+
+
+@pytest.fixture
+def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_MODULES", 0)
+
+
+@needs_fork
+def test_work_queue_gives_each_item_to_exactly_one_process() -> None:
+    queue = parallel.WorkQueue(200)
+
+    def claim_all() -> list[int]:
+        taken = []
+        while (item := queue.claim()) is not None:
+            taken.append(item)
+        return taken
+
+    child = parallel.Background.start(claim_all)
+    assert child is not None
+    mine = claim_all()
+    theirs = child.join()
+    queue.close()
+    assert theirs is not None
+    assert sorted(mine + theirs) == list(range(200))
+
+
+@needs_fork
+def test_a_failing_child_gives_none_and_leaves_no_process() -> None:
+    def fail() -> int:
+        raise RuntimeError("boom")
+
+    def die() -> int:
+        os._exit(3)
+
+    for job in (fail, die):
+        child = parallel.Background.start(job)
+        assert child is not None and child.join() is None
+    sleeper = parallel.Background.start(lambda: __import__("time").sleep(60))
+    assert sleeper is not None
+    sleeper.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(sleeper._pid, os.WNOHANG)
+
+
+@needs_fork
+def test_two_processes_give_the_findings_and_cache_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "available", lambda: False)
+    alone = check(tmp_path / "alone")
+    monkeypatch.undo()
+    monkeypatch.setattr(parallel, "MIN_MODULES", 0)
+    started = []
+    real_start = parallel.Background.start
+
+    def counting_start(job):  # type: ignore[no-untyped-def]
+        started.append(job)
+        return real_start(job)
+
+    monkeypatch.setattr(parallel.Background, "start", counting_start)
+    shared = check(tmp_path / "shared")
+    assert started, "the check did not fork"
+    assert len(alone.findings) > 40
+    assert shared.findings == alone.findings
+    assert shared.warnings == alone.warnings
+    assert cache_files(tmp_path / "shared") == cache_files(tmp_path / "alone")
+    # Warm: both read what either wrote.
+    assert check(tmp_path / "shared").findings == alone.findings
+
+
+@needs_fork
+def test_work_left_by_a_failed_child_is_done_here(tmp_path: Path, two_processes: None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = check(None).findings
+    def lost(self: parallel.Background[object]) -> None:  # the child's result never arrives
+        os.close(self._reader)
+        self._reap()
+
+    monkeypatch.setattr(parallel.Background, "join", lost)
+    assert check(tmp_path / "c").findings == expected
+    assert (tmp_path / "c" / "effects").is_dir()  # the store ran (in the child or here)
