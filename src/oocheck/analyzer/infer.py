@@ -267,38 +267,48 @@ def _new_keeps_instance(access: AttributeAccess) -> bool:
             and target.value.id == scope.self_name)
 
 
+# How each statement that binds names does it (`_assigned_names`); the others bind none.
+_DEFINES, _TARGETS, _TARGET, _WITH, _IMPORT, _HANDLER, _CASE = range(7)
+_BINDS: dict[type, int] = {
+    ast.FunctionDef: _DEFINES, ast.AsyncFunctionDef: _DEFINES, ast.ClassDef: _DEFINES,
+    ast.Assign: _TARGETS, ast.Delete: _TARGETS,
+    ast.AnnAssign: _TARGET, ast.AugAssign: _TARGET, ast.For: _TARGET, ast.AsyncFor: _TARGET,
+    ast.With: _WITH, ast.AsyncWith: _WITH, ast.Import: _IMPORT, ast.ImportFrom: _IMPORT,
+    ast.ExceptHandler: _HANDLER, ast.match_case: _CASE,
+}
+
+
 def _assigned_names(body: list[ast.stmt]) -> set[str]:
     """Names a block binds, found by visiting statements only (bindings in expressions are walrus
     targets, which the walk handles when it meets them)."""
     names: set[str] = set()
     stack: list[ast.AST] = list(body)
+    binds = _BINDS.get
     while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue
-        if isinstance(node, ast.Assign):
-            targets: list[ast.expr] = list(node.targets)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-            targets = [node.target]
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
-        elif isinstance(node, ast.Delete):
-            targets = list(node.targets)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-            targets = []
-        elif isinstance(node, ast.ExceptHandler):
-            if node.name:
+        node: Any = stack.pop()
+        how = binds(type(node))
+        if how is not None:
+            if how == _DEFINES:
                 names.add(node.name)
-            targets = []
-        elif isinstance(node, ast.match_case):
-            names.update(n for sub in walk(node.pattern) if isinstance(n := getattr(sub, "name", None), str))
-            targets = []
-        else:
-            targets = []
-        for target in targets:
-            names.update(n.id for n in target_names(target))
+                continue
+            targets: list[ast.expr]
+            if how == _TARGETS:
+                targets = node.targets
+            elif how == _TARGET:
+                targets = [node.target]
+            elif how == _WITH:
+                targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+            else:
+                targets = []
+                if how == _IMPORT:
+                    names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+                elif how == _HANDLER:
+                    if node.name:
+                        names.add(node.name)
+                else:
+                    names.update(n for sub in walk(node.pattern) if isinstance(n := getattr(sub, "name", None), str))
+            for target in targets:
+                names.update(n.id for n in target_names(target))
         stack.extend(child_statements(node))
     return names
 
@@ -592,12 +602,31 @@ class FlowWalker:
             binding = ImportBinding(source, alias.name, stmt.lineno, False)
         return self.index.import_value(module, binding)
 
+    def _test_parts(self, test: ast.expr) -> tuple[list[str], list[ast.Call]]:
+        """The names a test reads and its `isinstance(name, ...)` calls, in walk order; found once per
+        test (a function's tests are walked again for each call it is specialised for)."""
+        memo = cast(dict[int, tuple[ast.expr, list[str], list[ast.Call]]],
+                    self.index.derived.setdefault("test_parts", {}))
+        known = memo.get(id(test))
+        if known is None or known[0] is not test:
+            names: list[str] = []
+            checks: list[ast.Call] = []
+            for node in walk(test):
+                if isinstance(node, ast.Name):
+                    names.append(node.id)
+                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                      and node.args and isinstance(node.args[0], ast.Name)):
+                    checks.append(node)
+            known = memo[id(test)] = (test, names, checks)
+        return known[1], known[2]
+
     def _forget_literals(self, test: ast.expr) -> None:
         """A test on a name (`if x is None`, `if not x`, `x and x.y`) says something about its value:
         a name known only by its builtin type becomes unknown rather than wrongly known."""
-        for node in walk(test):
-            if isinstance(node, ast.Name) and literal_type(self.env.get(node.id)) is not None:
-                self.env[node.id] = None
+        env = self.env
+        for name in self._test_parts(test)[0]:
+            if literal_type(env.get(name)) is not None:
+                env[name] = None
 
     def _if(self, stmt: ast.If) -> None:
         self.eval(stmt.test)
@@ -669,9 +698,9 @@ class FlowWalker:
 
     def _narrow(self, test: ast.expr, env: Env) -> None:
         """`isinstance(x, C)` makes `x` an instance of `C` (or unknown) in the guarded code."""
-        for node in walk(test):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
-                    and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
+        for node in self._test_parts(test)[1]:
+            if len(node.args) == 2:
+                assert isinstance(node.args[0], ast.Name)
                 target = node.args[1]
                 value = self.index.static_value(self.scope.module, target) if isinstance(
                     target, (ast.Name, ast.Attribute)) else None
@@ -679,10 +708,9 @@ class FlowWalker:
                 env[node.args[0].id] = narrowed if isinstance(test, ast.Call) else None
 
     def _unnarrow(self, test: ast.expr, env: Env) -> None:
-        for node in walk(test):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
-                    and node.args and isinstance(node.args[0], ast.Name)):
-                env[node.args[0].id] = None
+        for node in self._test_parts(test)[1]:
+            assert isinstance(node.args[0], ast.Name)
+            env[node.args[0].id] = None
 
     def assign(self, target: ast.expr, value: Value) -> None:
         if isinstance(target, ast.Name):
