@@ -26,8 +26,8 @@ def is_private(name: str) -> bool:
 
 
 def judged_reads(index: RepoIndex) -> list[AttributeAccess]:
-    """Attribute loads that a rule may judge: not stores, not dunders, not guarded against AttributeError
-    (computed once per index: every attribute rule asks)."""
+    """Attribute loads that a rule may judge: not stores, not dunders, not guarded against AttributeError,
+    in a module whose findings are reported (computed once per index: every attribute rule asks)."""
     cached = index.derived.get("judged_reads")
     if cached is None:
         index.derived["judged_reads"] = cached = _judged_reads(index)
@@ -36,7 +36,7 @@ def judged_reads(index: RepoIndex) -> list[AttributeAccess]:
 
 def _judged_reads(index: RepoIndex) -> list[AttributeAccess]:
     return [a for a in index.accesses
-            if not a.store and not is_dunder(a.attr) and not is_private(a.attr)
+            if index.reports(a.scope.module) and not a.store and not is_dunder(a.attr) and not is_private(a.attr)
             and not a.guarded_against("AttributeError")]
 
 

@@ -1145,44 +1145,63 @@ def _instance_call_problem(site: CallSite, cls: ClassInfo) -> CallProblem | None
                                  f"neither {cls.name} nor a base defines __call__"),))
 
 
-_CACHE: dict[int, tuple[RepoIndex, list[CallProblem]]] = {}
-
-
 def call_problems(index: RepoIndex) -> list[CallProblem]:
-    """Every call of the repo that raises TypeError, judged once per index."""
-    cached = _CACHE.get(id(index))
-    if cached is not None and cached[0] is index:
-        return cached[1]
-    _QUALNAMES.clear()  # per-module cache of the previous index
-    problems = [p for p in (judge(site, index) for site in index.calls) if p is not None]
-    _CACHE.clear()
-    _CACHE[id(index)] = (index, problems)
-    return problems
-
-
-def _problem_calls(index: RepoIndex) -> tuple[set[int], dict[int, list[ast.Call]]]:
-    """The calls that raise TypeError (by id), and those calls by the function they are in; built once
-    per index, not once per followed call that is judged against them."""
-    cached = index.derived.get("problem_calls")
+    """Every call that raises TypeError in the modules whose findings are reported (all but in a
+    partial check), judged once per index."""
+    cached = index.derived.get("call_problems")
     if cached is None:
-        by_function: dict[int, list[ast.Call]] = {}
-        for problem in call_problems(index):
-            if problem.site.scope.function is not None:
-                by_function.setdefault(id(problem.site.scope.function), []).append(problem.site.node)
-        index.derived["problem_calls"] = cached = ({id(p.site.node) for p in call_problems(index)}, by_function)
-    return cast(tuple[set[int], dict[int, list[ast.Call]]], cached)
+        _QUALNAMES.clear()  # per-module cache of the previous index
+        judged = _judged_calls(index)
+        cached = [p for p in (judged.problem(site) for site in index.calls if index.reports(site.scope.module))
+                  if p is not None]
+        index.derived["call_problems"] = cached
+    return cast(list[CallProblem], cached)
+
+
+class _JudgedCalls:
+    """Calls judged when first asked about (`judge` once per call): a followed callee's calls are
+    judged only when a fault inside it needs them, not every call of the repo."""
+
+    def __init__(self, index: RepoIndex) -> None:
+        self.index = index
+        self.sites: dict[int, CallSite] = {id(site.node): site for site in index.calls}
+        self.in_function: dict[int, list[CallSite]] = {}
+        for site in index.calls:
+            if site.scope.function is not None:
+                self.in_function.setdefault(id(site.scope.function), []).append(site)
+        self.judged: dict[int, CallProblem | None] = {}
+
+    def problem(self, site: CallSite) -> CallProblem | None:
+        key = id(site.node)
+        if key not in self.judged:
+            self.judged[key] = judge(site, self.index)
+        return self.judged[key]
+
+    def fails(self, call: ast.Call) -> bool:
+        site = self.sites.get(id(call))
+        return site is not None and self.problem(site) is not None
+
+    def failing_in(self, function: ast.AST) -> list[ast.Call]:
+        return [site.node for site in self.in_function.get(id(function), []) if self.problem(site) is not None]
+
+
+def _judged_calls(index: RepoIndex) -> _JudgedCalls:
+    cached = index.derived.get("judged_calls")
+    if cached is None:
+        index.derived["judged_calls"] = cached = _JudgedCalls(index)
+    return cast(_JudgedCalls, cached)
 
 
 def fails_before_callee_fault(fault: CallFault, index: RepoIndex) -> bool:
     """Whether a TypeError comes before the fault a followed callee would raise: the call itself
     cannot run (an abstract class, arguments that do not bind), or a call on the callee's path,
     before the point the fault came out of it, raises (judged where the callee is defined)."""
-    failing_calls, problems = _problem_calls(index)
-    if id(fault.call) in failing_calls:
+    judged = _judged_calls(index)
+    if judged.fails(fault.call):
         return True
     for function, surfaced in fault.inner.chain:
         start = (getattr(surfaced, "lineno", 0), getattr(surfaced, "col_offset", 0))
-        for call in problems.get(id(function), []):
+        for call in judged.failing_in(function):
             if (call.end_lineno or call.lineno, call.end_col_offset or 0) <= start:
                 return True
     return False

@@ -218,12 +218,12 @@ class _Walker:
 
 def import_sites(index: RepoIndex) -> list[ImportSite]:
     """Every import statement of the repo that runs, in module order (computed once per index; in a
-    partial check, of the modules walked: the others' findings are not reported)."""
+    partial check, of the modules reported: the others' findings are dropped)."""
     cached = index.derived.get("import_sites")
     if cached is None:
         sites: list[ImportSite] = []
         for module in index.modules:
-            if index.walked is not None and id(module) not in index.walked:
+            if not index.reports(module):
                 continue
             walker = _Walker(module)
             walker.block(module.tree.body, guarded=False)

@@ -209,6 +209,7 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     for during, _ in cached:
         replay(index, during)
     index.walked = {id(m) for m in walk}
+    index.reported = {id(m) for m in report}
     walked = infer_repo(index, [m for m in index.modules if m in walk])
     for _, after in cached:
         replay(index, after)

@@ -112,6 +112,8 @@ def call_fault_findings(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         inner = fault.inner
         if inner.exception != rule.predicts or catches(fault.caught, rule.predicts):
             continue
+        if not ctx.index.reports(fault.scope.module):
+            continue  # a partial check drops its finding: not worth judging
         if fails_before_callee_fault(fault, ctx.index):
             continue
         path = inner.scope.module.display_path

@@ -90,6 +90,9 @@ class RepoIndex:
     recording: ModuleEffects | None = None
     replayed: list[ModuleEffects] = field(default_factory=list)
     walked: set[int] | None = None  # ids of the modules walked when not all were (a partial check)
+    # ids of the modules whose findings a partial check reports: the rules look at no other (their
+    # findings would be dropped), though they read the whole index.
+    reported: set[int] | None = None
     _resolving: set[int] = field(default_factory=set)
 
     # -- building -----------------------------------------------------------------------------------
@@ -188,6 +191,10 @@ class RepoIndex:
         for info, parsed in zip(module.classes, twin.classes, strict=True):
             info.parsed = parsed.node
             self.by_node[id(parsed.node)] = info
+
+    def reports(self, module: ModuleInfo) -> bool:
+        """Whether findings located in `module` are reported (all are, but in a partial check)."""
+        return self.reported is None or id(module) in self.reported
 
     # -- modules ------------------------------------------------------------------------------------
     def find_module(self, name: str, near: ModuleInfo) -> ModuleInfo | None:
