@@ -77,6 +77,13 @@ class SummaryCache:
         self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0{summary.FORMAT}".encode()).hexdigest()
         self.stored = self._read()
         self.added: dict[str, tuple[Any, ...]] = {}
+        self.roots: dict[Path, str] = {}  # stable_path of each import root, made once
+
+    def _root(self, module: ModuleInfo) -> str:
+        found = self.roots.get(module.root)
+        if found is None:
+            found = self.roots[module.root] = stable_path(module.root)
+        return found
 
     def _read(self) -> dict[Any, Any]:
         payload = self.cache.get(SUMMARIES, self.key)
@@ -91,7 +98,7 @@ class SummaryCache:
     def _entry(self, module: ModuleInfo) -> summary.Summary | None:
         entry = self.stored.get(module.stable_path)
         if isinstance(entry, tuple) and len(entry) == 4 \
-                and entry[:3] == (module.digest, module.name, stable_path(module.root)):
+                and entry[:3] == (module.digest, module.name, self._root(module)):
             return tuple(entry[3])
         return None
 
@@ -116,7 +123,7 @@ class SummaryCache:
                 pass  # damaged: made again
         made = summary.summarize(module)
         module.imported = frozenset(made[summary.IMPORTED])
-        self.added[module.stable_path] = (module.digest, module.name, stable_path(module.root), made)
+        self.added[module.stable_path] = (module.digest, module.name, self._root(module), made)
 
     def flush(self) -> None:
         """Write the summaries with those this run made (one file, replaced whole: two runs at once
@@ -221,7 +228,8 @@ def _keys(index: RepoIndex, graph: Graph | None = None) -> dict[ModuleInfo, str]
     if graph is None:
         graph = import_graph(index.modules, _imported_names(index))
     closures = closure_keys(graph, {m: m.digest for m in index.modules})
-    return {m: _entry_key(m, closure) for m, closure in closures.items()}
+    roots = {root: stable_path(root) for root in index.by_root}
+    return {m: _entry_key(m, roots.get(m.root) or stable_path(m.root), closure) for m, closure in closures.items()}
 
 
 def _imported_names(index: RepoIndex) -> dict[ModuleInfo, set[str]]:
@@ -230,11 +238,11 @@ def _imported_names(index: RepoIndex) -> dict[ModuleInfo, set[str]]:
     return {m: set(m.imported) if m.imported is not None else imported_names(m) for m in index.modules}
 
 
-def _entry_key(module: ModuleInfo, closure: str) -> str:
+def _entry_key(module: ModuleInfo, root: str, closure: str) -> str:
     # The interpreter matters: standard-library classes are introspected at runtime.
     # Paths as `stable_path` names them: a full check of `django` and a hook run with `--in-project`
     # (absolute paths) share entries. Display paths are not in the key: effects store absolute paths.
-    text = "\0".join([code_fingerprint(), sys.version, module.stable_path, stable_path(module.root), closure])
+    text = "\0".join([code_fingerprint(), sys.version, module.stable_path, root, closure])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
