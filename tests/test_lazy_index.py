@@ -260,3 +260,15 @@ def test_a_summary_of_another_shape_is_not_trusted(tmp_path: Path) -> None:
     assert all(m.is_parsed for m in result.index.modules)
     assert result.findings == in_files(check_paths([project], config(None)).findings, result.reported)
     assert result.findings
+
+
+def test_an_editor_buffer_leaves_the_files_summary_in_place(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", PROJECT)
+    cache_dir = tmp_path / "c"
+    check_paths([project], config(cache_dir))
+    path = project / "app" / "use.py"
+    before = SummaryCache(Cache.open(cache_dir, []), use=True).stored[str(path)]
+    buffer = path.read_text() + "\nJob('c').unsaved_attribute\n"
+    result = check_paths([project], config(cache_dir), overrides={path: buffer}, only=[path])
+    assert any("unsaved_attribute" in f.message for f in result.findings)
+    assert SummaryCache(Cache.open(cache_dir, []), use=True).stored[str(path)] == before

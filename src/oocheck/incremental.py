@@ -2,16 +2,19 @@
 
 A full check walks every module and stores, per module, what its walk changed elsewhere (its
 effects, analyzer/effects.py) under a key made of its text and the text of every module it reaches
-by imports (analyzer/depends.py). A partial check — only some files passed, as a pre-commit hook
-does — still parses and resolves the whole repo, but walks only:
+by imports (analyzer/depends.py), and every module's summary (what collecting it found,
+analyzer/summary.py). A partial check — only some files passed, as a pre-commit hook or an editor
+does — still indexes and resolves the whole repo, but builds the modules whose summary the cache
+holds from it without parsing them (a module is parsed when something looks into it), and walks only:
 
 - the passed files and the files that import them (their findings are the ones reported),
 - the modules defining a base class of a class in those files (a base's calls of overridden
   methods are judged against the subclass, OO207),
-- and every module whose effects the cache does not hold for its current key;
+- and every module whose effects the cache does not hold for its current key (those importing a
+  changed file, directly or not);
 
-the other modules' effects are replayed from the cache. The findings of a reported file are the
-ones a full check gives it.
+the other modules' effects are replayed from the cache, and the rules look only at the reported
+files. The findings of a reported file are the ones a full check gives it.
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ def collect(files: Iterable[SourceFile], sources: dict[Path, bytes], cache: Cach
     engine may run it in a child process while the rules run."""
     if not cache.enabled:
         return RepoIndex.collect(files, sources), _nothing
-    summaries = SummaryCache(cache, use=partial)
+    # An editor's buffer is not kept: the file on disk, the one the next run reads, keeps its entry.
+    summaries = SummaryCache(cache, use=partial, transient=set(sources))
     methods = MethodCache(cache)
     index = RepoIndex.collect(files, sources, methods, summaries)
 
@@ -71,9 +75,10 @@ class SummaryCache:
     serves only the text it was made from (its digest), under the same module name and import root;
     anything else about it (a damaged or foreign shape) means the module is parsed as before."""
 
-    def __init__(self, cache: Cache, use: bool) -> None:
+    def __init__(self, cache: Cache, use: bool, transient: set[Path] | None = None) -> None:
         self.cache = cache
         self.use = use  # build modules from summaries (a partial check); a full check only keeps them
+        self.transient = transient or set()  # files whose text this run does not read from disk
         self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0{summary.FORMAT}".encode()).hexdigest()
         self.stored = self._read()
         self.added: dict[str, tuple[Any, ...]] = {}
@@ -123,7 +128,8 @@ class SummaryCache:
                 pass  # damaged: made again
         made = summary.summarize(module)
         module.imported = frozenset(made[summary.IMPORTED])
-        self.added[module.stable_path] = (module.digest, module.name, self._root(module), made)
+        if module.path not in self.transient:
+            self.added[module.stable_path] = (module.digest, module.name, self._root(module), made)
 
     def flush(self) -> None:
         """Write the summaries with those this run made (one file, replaced whole: two runs at once

@@ -1,4 +1,7 @@
-"""The repo-wide index: every module parsed, imports resolved, every class with its bases and MRO.
+"""The repo-wide index: every module collected, imports resolved, every class with its bases and MRO.
+
+A module is parsed and collected, or — in a partial check — built from the summary of what collecting
+its very text found (`SummaryMemo`, analyzer/summary.py) and parsed only when something looks into it.
 
 Built completely before any rule runs (as pyflakes defers function bodies until a module is bound):
 an attribute can only be judged missing once every place that might bind it has been seen.
