@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 
 DEFAULT_EXCLUDES = (
@@ -29,22 +31,48 @@ class DiscoveryError(Exception):
 
 def module_name_for(path: Path) -> tuple[Path, str]:
     """The import root and dotted name of `path`: climb while the folder is a package."""
-    path = path.resolve()
-    parts = [] if path.stem == "__init__" else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return folder, ".".join(parts) if parts else folder.name
+    return _module_name(path.resolve(), {})
 
 
-def _excluded(name: str, excludes: Iterable[str]) -> bool:
-    return any(fnmatch(name, pattern) for pattern in excludes)
+def _module_name(resolved: Path, packages: dict[Path, tuple[Path, tuple[str, ...]]]) -> tuple[Path, str]:
+    """`module_name_for` of a resolved path; `packages` keeps each folder's import root and package
+    parts, so a repo's files do not climb the same folders again one by one."""
+    root, parts = _package_of(resolved.parent, packages)
+    if resolved.stem != "__init__":
+        parts = (*parts, resolved.stem)
+    return root, ".".join(parts) if parts else root.name
+
+
+def _package_of(folder: Path, packages: dict[Path, tuple[Path, tuple[str, ...]]]) -> tuple[Path, tuple[str, ...]]:
+    known = packages.get(folder)
+    if known is None:
+        if (folder / "__init__.py").is_file() and folder.parent != folder:
+            root, parts = _package_of(folder.parent, packages)
+            known = (root, (*parts, folder.name))
+        else:
+            known = (folder, ())
+        packages[folder] = known
+    return known
+
+
+@functools.lru_cache(maxsize=16)
+def _exclusion(excludes: tuple[str, ...]) -> Callable[[str], object]:
+    """One compiled pattern for the exclusion globs (fnmatch's, case as the platform folds it)."""
+    if not excludes:
+        return lambda name: None
+    pattern = re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(glob))})" for glob in excludes))
+    return lambda name: pattern.match(os.path.normcase(name))
 
 
 def iter_python_files(paths: Iterable[Path], excludes: Iterable[str] = DEFAULT_EXCLUDES) -> Iterator[Path]:
     """Every `.py`/`.pyi` file under `paths`, in a stable order, without following symlinked folders."""
-    excludes = tuple(excludes)
+    for path, _ in _python_files(paths, excludes):
+        yield path
+
+
+def _python_files(paths: Iterable[Path], excludes: Iterable[str]) -> Iterator[tuple[Path, Path]]:
+    """`iter_python_files`, each with its resolved path."""
+    excluded = _exclusion(tuple(excludes))
     seen: set[Path] = set()
     for given in paths:
         if not given.exists():
@@ -53,30 +81,42 @@ def iter_python_files(paths: Iterable[Path], excludes: Iterable[str] = DEFAULT_E
             resolved = given.resolve()
             if resolved not in seen:
                 seen.add(resolved)
-                yield given
+                yield given, resolved
             continue
+        # Folders' resolved paths from their parent's: symlinked folders are not entered, so only
+        # the given folder needs a system call per component (Django has ~1,000 locale folders).
+        real = {str(given): given.resolve()}
         for folder, dirnames, filenames in os.walk(given):
+            real_folder = real.pop(folder)
             dirnames[:] = sorted(
                 d for d in dirnames
-                if not _excluded(d, excludes) and not os.path.islink(os.path.join(folder, d))
+                if excluded(d) is None and not os.path.islink(os.path.join(folder, d))
             )
+            for d in dirnames:
+                real[os.path.join(folder, d)] = real_folder / d
             for filename in sorted(filenames):
-                if not filename.endswith(".py") or _excluded(filename, excludes):
+                if not filename.endswith(".py") or excluded(filename) is not None:
                     continue
                 candidate = Path(folder) / filename
                 # A directory named x.py is not a file; a dangling link is kept: reading it fails,
                 # which is reported as OO000, not silently skipped.
-                if not candidate.is_file() and not (candidate.is_symlink() and not candidate.exists()):
+                if candidate.is_symlink():
+                    if candidate.exists() and not candidate.is_file():
+                        continue
+                    resolved = candidate.resolve()
+                elif candidate.is_file():
+                    resolved = real_folder / filename
+                else:
                     continue
-                resolved = candidate.resolve()
                 if resolved not in seen:
                     seen.add(resolved)
-                    yield candidate
+                    yield candidate, resolved
 
 
 def discover(paths: Iterable[Path], excludes: Iterable[str] = DEFAULT_EXCLUDES) -> list[SourceFile]:
     files = []
-    for path in iter_python_files(paths, excludes):
-        root, module = module_name_for(path)
+    packages: dict[Path, tuple[Path, tuple[str, ...]]] = {}
+    for path, resolved in _python_files(paths, excludes):
+        root, module = _module_name(resolved, packages)
         files.append(SourceFile(path=path, root=root, module=module))
     return files
