@@ -40,6 +40,7 @@ from oocheck.environment import TargetEnvironment
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _VERSION_TESTS = ("sys.version_info", "sys.hexversion", "sys.version", "sys.platform", "sys.implementation",
                   "os.name", "platform.")
+_INTERPRETER_ROOTS = frozenset(prefix.split(".")[0] for prefix in _VERSION_TESTS)
 # Always importable, whatever sys.path holds.
 _ALWAYS = {"__main__", "__future__", "builtins", "sys"}
 NO_PARENT = "attempted relative import with no known parent package"
@@ -79,7 +80,11 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 def _depends_on_interpreter(test: ast.expr, flags: set[str] | frozenset[str] = frozenset()) -> bool:
     """True for a test on the interpreter (`sys.version_info >= (3, 11)`) or on a flag derived from one."""
-    for node in walk(test):
+    nodes = list(walk(test))
+    # Every such test names `sys`, `os`, `platform` or a flag: most tests (every `if` of a repo) do not.
+    if not any(isinstance(node, ast.Name) and (node.id in _INTERPRETER_ROOTS or node.id in flags) for node in nodes):
+        return False
+    for node in nodes:
         name = dotted_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
         if name and any(name.startswith(prefix) or name == prefix.rstrip(".") for prefix in _VERSION_TESTS):
             return True
