@@ -67,6 +67,11 @@ def test_mypy_on_off(tmp_path: Path) -> None:
     assert (config.mypy, config.mypy_timeout) == (True, 5.0)
 
 
+def test_jobs(tmp_path: Path) -> None:
+    assert project(tmp_path, "").jobs is None
+    assert project(tmp_path, "jobs = 1").jobs == 1
+
+
 def test_python_executable(tmp_path: Path) -> None:
     relative = project(tmp_path, 'python = ".venv/bin/python"')
     assert relative.python == tmp_path / ".venv/bin/python"  # relative to the pyproject.toml folder
@@ -104,7 +109,7 @@ def test_extra_rule_dirs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("table", [
     'select = [1]', 'ignore = "OO1" \nignore = "x"', 'min-confidence = "sure"', 'exclude = "x"',
     'per-file-ignores = ["x"]', 'mypy = "yes"', 'mypy-timeout = -1', 'python = 3', 'extra-rule-dirs = "rules"',
-    'baseline = 1', 'selct = ["OO1"]',
+    'baseline = 1', 'selct = ["OO1"]', 'jobs = 0', 'jobs = "2"', 'jobs = true',
 ])
 def test_bad_values_are_configuration_errors(tmp_path: Path, table: str) -> None:
     with pytest.raises(ConfigError, match=r"pyproject\.toml|tool\.oocheck"):

@@ -103,3 +103,16 @@ def test_work_left_by_a_failed_child_is_done_here(tmp_path: Path, two_processes:
     monkeypatch.setattr(parallel.Background, "join", lost)
     assert check(tmp_path / "c").findings == expected
     assert (tmp_path / "c" / "effects").is_dir()  # the store ran (in the child or here)
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs, forks", [(1, False), (2, True), (None, True)])
+def test_jobs_one_keeps_one_process(tmp_path: Path, two_processes: None, monkeypatch: pytest.MonkeyPatch,
+                                    jobs: int | None, forks: bool) -> None:
+    expected = check(None).findings
+    started: list[object] = []
+    real_start = parallel.Background.start
+    monkeypatch.setattr(parallel.Background, "start", lambda job: started.append(job) or real_start(job))
+    config = Config(mypy=False, cache_dir=tmp_path / "c", jobs=jobs)
+    assert check_paths([FIXTURES], config).findings == expected
+    assert bool(started) is forks

@@ -39,6 +39,8 @@ class Config:
     # The cache (`--no-cache`, `--cache-dir`); default folder: `.oocheck_cache` of the project folder.
     cache: bool = True
     cache_dir: Path | None = None
+    # Processes the work after inference may use (`--jobs`, `jobs`); None: two when it pays (parallel.py).
+    jobs: int | None = None
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
@@ -87,7 +89,7 @@ def load_config(start: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.oocheck] must be a table")
     known = {"select", "ignore", "min-confidence", "exclude", "per-file-ignores", "extra-rule-dirs", "mypy",
-             "mypy-timeout", "baseline", "python"}
+             "mypy-timeout", "baseline", "python", "jobs"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown [tool.oocheck] key(s): {', '.join(unknown)}")
@@ -118,6 +120,11 @@ def load_config(start: Path) -> Config:
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
                 raise ConfigError("[tool.oocheck] mypy-timeout must be a positive number of seconds")
             config = replace(config, mypy_timeout=float(timeout))
+        if "jobs" in table:
+            jobs = table["jobs"]
+            if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+                raise ConfigError("[tool.oocheck] jobs must be a whole number of processes, 1 or more")
+            config = replace(config, jobs=jobs)
         if "baseline" in table:
             if not isinstance(table["baseline"], str):
                 raise ConfigError("[tool.oocheck] baseline must be a file path")

@@ -232,7 +232,8 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
                             "imports of third-party modules are not checked")
     failed: set[str] = set()
     # With mypy's worker busy on the other core, a child would only take turns with it.
-    findings = _run_rules_and_store(index, active, warnings, environment, failed, store, two_cores=mypy is None)
+    two_cores = mypy is None and (config.jobs is None or config.jobs > 1)
+    findings = _run_rules_and_store(index, active, warnings, environment, failed, store, two_cores=two_cores)
     checked = {r.code for r in active} - failed  # the codes whose absence this run can vouch for
     if mypy is not None:
         run = mypy.wait()
