@@ -97,11 +97,14 @@ class ModuleCollector:
     this run's walks find, to be stored.
     """
 
-    def __init__(self, module: ModuleInfo, known: MethodFacts | None = None, bodies: bool = True) -> None:
+    def __init__(self, module: ModuleInfo, known: MethodFacts | None = None, bodies: bool = True,
+                 local_classes: bool = True) -> None:
         self.module = module
         self.known = known
         self.found: MethodFacts = {}
         self.bodies = bodies  # False: names and class statements only (a summary has the rest)
+        # False: no class statement inside a function (a summary says so): function bodies unvisited.
+        self.local_classes = local_classes
 
     def run(self) -> None:
         # Dynamic module features (globals() writes, importlib, sys.modules) are noted by the inference
@@ -205,6 +208,8 @@ class ModuleCollector:
 
     def _nested_classes(self, node: ast.AST, prefix: str) -> None:
         # Class statements are statements: only statement lists need visiting, not expressions.
+        if not self.local_classes:
+            return  # every class found here is local to a function (`<locals>` in its qualname)
         for child in child_statements(node):
             if isinstance(child, ast.ClassDef):
                 self._class(child, prefix + child.name)

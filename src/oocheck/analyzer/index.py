@@ -184,7 +184,8 @@ class RepoIndex:
         statements of its names, its classes' nodes (found again by the collector, in the same order)."""
         tree = ast.parse(data, filename=module.display_path)
         twin = ModuleInfo(module.name, module.path, module.root, module.display_path, tree, module.is_package)
-        ModuleCollector(twin, bodies=False).run()
+        local = any("<locals>" in c.qualname for c in module.classes)
+        ModuleCollector(twin, bodies=False, local_classes=local).run()
         if [c.qualname for c in twin.classes] != [c.qualname for c in module.classes] \
                 or list(twin.names) != list(module.names):
             raise RuntimeError(f"{module.display_path}: its summary does not match its text")

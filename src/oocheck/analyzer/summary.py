@@ -101,9 +101,11 @@ def _build_class(data: tuple[Any, ...], module: ModuleInfo) -> ClassInfo:
     info = ClassInfo(name=str(name), qualname=str(qualname), module=module, parsed=None, line=int(line),
                      col=int(col))
     path = module.display_path
+    kinds = BindingKind.__members__
+    add = info.bindings.setdefault
+    # Thousands of bindings: taken as stored (the entry's checksum and key vouch for the types).
     for bname, kind, bline, bcol, level, method in bindings:
-        info.add(Binding(str(bname), BindingKind[kind], path, int(bline), int(bcol), bool(level),
-                         None if method is None else str(method)))
+        add(bname, []).append(Binding(bname, kinds[kind], path, bline, bcol, level, method))
     info.open_reasons = [str(r) for r in open_reasons]
     info.decorators = [str(d) for d in decorators]
     info.is_dataclass, info.is_attrs = bool(is_dataclass), bool(is_attrs)
