@@ -65,7 +65,10 @@ class ClassInfo:
     parsed: ast.ClassDef | None
     line: int
     col: int
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    # The bindings by name (`bindings`); a class built from a summary keeps them as stored until
+    # something asks (most classes of a partial check are never looked into).
+    own_bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    stored_bindings: Callable[[], dict[str, list[Binding]]] | None = field(default=None, repr=False)
     bases: list[ClassRef] = field(default_factory=list)
     mro: list[ClassRef] = field(default_factory=list)
     metaclass: ClassRef | None = None
@@ -95,6 +98,15 @@ class ClassInfo:
     @property
     def path(self) -> str:
         return self.module.display_path
+
+    @property
+    def bindings(self) -> dict[str, list[Binding]]:
+        if self.stored_bindings is not None:
+            made, self.stored_bindings = self.stored_bindings(), None
+            for name, group in self.own_bindings.items():
+                made.setdefault(name, []).extend(group)
+            self.own_bindings = made
+        return self.own_bindings
 
     @property
     def node(self) -> ast.ClassDef:

@@ -89,6 +89,16 @@ def build(summary: Summary, module: ModuleInfo, loader: Callable[[ModuleInfo], N
     return module
 
 
+def _bindings(stored: list[Any], path: str) -> dict[str, list[Binding]]:
+    """Thousands of bindings: taken as stored (the entry's checksum and key vouch for the types)."""
+    kinds = BindingKind.__members__
+    made: dict[str, list[Binding]] = {}
+    add = made.setdefault
+    for name, kind, line, col, level, method in stored:
+        add(name, []).append(Binding(name, kinds[kind], path, line, col, level, method))
+    return made
+
+
 def clear(module: ModuleInfo) -> None:
     """Undo a `build` that failed half-way."""
     module.names, module.imports, module.classes, module.open_reasons = {}, {}, [], []
@@ -100,12 +110,10 @@ def _build_class(data: tuple[Any, ...], module: ModuleInfo) -> ClassInfo:
      init_super, init_dynamic, bases, meta, from_kwargs, state) = data
     info = ClassInfo(name=str(name), qualname=str(qualname), module=module, parsed=None, line=int(line),
                      col=int(col))
-    path = module.display_path
-    kinds = BindingKind.__members__
-    add = info.bindings.setdefault
-    # Thousands of bindings: taken as stored (the entry's checksum and key vouch for the types).
-    for bname, kind, bline, bcol, level, method in bindings:
-        add(bname, []).append(Binding(bname, kinds[kind], path, bline, bcol, level, method))
+    # Built when first asked for; checked now, while the module can still be parsed instead.
+    if not all(len(b) == 6 and b[1] in BindingKind.__members__ for b in bindings):
+        raise ValueError("a binding of another shape")
+    info.stored_bindings = lambda: _bindings(bindings, module.display_path)
     info.open_reasons = [str(r) for r in open_reasons]
     info.decorators = [str(d) for d in decorators]
     info.is_dataclass, info.is_attrs = bool(is_dataclass), bool(is_attrs)
