@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
@@ -28,7 +28,8 @@ from oocheck.analyzer.collect import (
 from oocheck.analyzer.external import ExternalClass, external_class, stdlib_object
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.members import running_inits
-from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ModuleInfo
+from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ModuleInfo
+from oocheck.analyzer.signatures import CallShape, Signature, bind
 from oocheck.analyzer.values import (
     NO_CONST,
     ClassObject,
@@ -764,6 +765,8 @@ class FlowWalker:
             return
         if found is not Found.YES:
             raise _Stop(None, may_raise=True)
+        if isinstance(receiver, SuperValue) and _getter_may_raise(receiver.cls.mro[1:], access.attr):
+            raise _Stop(None, may_raise=True)  # `super().prop` runs the base's property getter
 
     def _check_self_attribute(self, access: AttributeAccess) -> None:
         """Inside a specialised callee: stop at an access of `self` that may raise AttributeError (a
@@ -779,6 +782,8 @@ class FlowWalker:
             return
         if access.attr not in self.self_stores and not self._bound_before_call(receiver, access.attr):
             raise _Stop(None, may_raise=True)
+        if access.attr not in self.self_stores and _getter_may_raise(receiver.cls.mro or [receiver.cls], access.attr):
+            raise _Stop(None, may_raise=True)  # a property: reading it runs its getter
 
     def _bound_before_call(self, receiver: Instance, name: str) -> bool:
         """`self.name` surely has a value when this callee starts: a class-level binding (method,
@@ -1030,6 +1035,7 @@ class FlowWalker:
             self._note_helper_stores(expr, func, args, keywords)
         else:
             self._check_self_setattr(expr)
+            self._stop_at_certain_type_error(expr, func, receiver)
         if not self.depth:
             self.index.calls.append(CallSite(expr, func, receiver,
                                              expr.func.attr if isinstance(expr.func, ast.Attribute) else None,
@@ -1074,6 +1080,32 @@ class FlowWalker:
             if isinstance(receiver, (Instance, ClassObject)) and isinstance(receiver.cls, ClassInfo):
                 return self._method_return(receiver.cls, expr.func.attr)
         return None
+
+    def _stop_at_certain_type_error(self, expr: ast.Call, func: Value, receiver: Value) -> None:
+        """Inside a specialised callee: a call whose arguments cannot bind to the method of the exact
+        receiver (or to the repo function) raises TypeError there, so nothing after it runs. The call
+        rules judge the call site for every receiver it may have (a subclass may override the method
+        compatibly); here the receiver is known exactly."""
+        from oocheck.analyzer.members import find_method
+
+        bound = 0
+        if isinstance(expr.func, ast.Attribute) and isinstance(receiver, Instance) and receiver.exact \
+                and isinstance(receiver.cls, ClassInfo):
+            target = find_method(receiver.cls, expr.func.attr)
+            if target is None:
+                return
+            node = target[1]
+            kind = method_kind(node)
+            if kind is BindingKind.PROPERTY or not {dotted_name(d) for d in node.decorator_list} <= {
+                    "classmethod", "staticmethod"}:
+                return  # what a property or another wrapper returns is not this signature
+            bound = 0 if kind is BindingKind.STATICMETHOD else 1
+        elif isinstance(expr.func, ast.Name) and isinstance(func, FunctionValue) and not func.node.decorator_list:
+            node = func.node
+        else:
+            return
+        if bind(Signature.from_arguments(node.args, node.name, bound), CallShape.from_call(expr)) is not None:
+            raise _Stop(None, may_raise=True)
 
     def _check_self_setattr(self, expr: ast.Call) -> None:
         """Inside a specialised callee: `setattr(self, "x", v)` is a store like `self.x = v`."""
@@ -1489,6 +1521,38 @@ class FlowWalker:
             if name in klass.bindings:
                 return None
         return None
+
+
+def _getter_may_raise(mro: Sequence[ClassRef], name: str) -> bool:
+    """Reading `name` through `mro` runs a property getter of the repo that may raise: anything but a
+    lone `return` of a name, a constant or `self.<attribute the class binds>`. What the getter raises
+    is not seen by the walk of the callee that reads it, so it cannot vouch for what follows."""
+    for klass in mro:
+        if isinstance(klass, ExternalClass):
+            return False
+        bindings = klass.bindings.get(name)
+        if not bindings:
+            continue
+        if not any(binding.kind is BindingKind.PROPERTY for binding in bindings):
+            return False
+        getters = [stmt for stmt in klass.node.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and stmt.name == name and method_kind(stmt) is BindingKind.PROPERTY
+                   and not any((dotted_name(d) or "").endswith((".setter", ".deleter")) for d in stmt.decorator_list)]
+        if not getters:
+            return True
+        body = [stmt for stmt in getters[0].body
+                if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
+        if len(body) != 1 or not isinstance(body[0], ast.Return):
+            return True
+        value = body[0].value
+        if value is None or isinstance(value, (ast.Constant, ast.Name)):
+            return False
+        # `return self._x`, with `_x` bound somewhere in the class: the usual read-only attribute.
+        receiver = first_param(getters[0])
+        return not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
+                    and value.value.id == receiver and any(value.attr in k.bindings for k in mro
+                                                           if isinstance(k, ClassInfo)))
+    return False
 
 
 def _bind_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: Value, args: list[Value],
