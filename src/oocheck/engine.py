@@ -18,7 +18,13 @@ from oocheck.catalog import UNREADABLE_CODE, UNUSED_SUPPRESSION_CODE
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover, module_name_for
-from oocheck.environment import RUNNING_INTERPRETER, TargetEnvironment, choose_interpreter, find_environment
+from oocheck.environment import (
+    RUNNING_INTERPRETER,
+    EnvironmentProbe,
+    TargetEnvironment,
+    choose_interpreter,
+    find_environment,
+)
 from oocheck.registry import load_rules
 from oocheck.rule import CheckContext, Rule
 from oocheck.source_text import SourceText
@@ -149,12 +155,15 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     started = time.perf_counter()
     # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    project = project_folder(paths, config)
+    # The target interpreter (OO301) answers in a subprocess while the repo is discovered and indexed.
+    probe = EnvironmentProbe(config.python, project) \
+        if rules is None or any(r.needs_environment for r in rules) else None
     files = discover(paths, (*DEFAULT_EXCLUDES, *config.exclude))
     buffers = _buffers(files, overrides or {})
     # Single files (what pre-commit passes) are checked without the rest of the repo: a finding that
     # needs another file's classes may be missing, so an unused suppression there is only a guess.
     partial = any(path.is_file() for path in paths)
-    project = project_folder(paths, config)
     warnings: list[str] = []
     cache = _open_cache(project, config, warnings)
     mypy = None
@@ -172,7 +181,7 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     try:
         wanted = None if only is None else {p.resolve() for p in only}
         return _check_indexed(files, project, config, rules, mypy, started, buffers, partial,
-                              _Run(cache, wanted, warnings))
+                              _Run(cache, wanted, warnings, probe))
     except BaseException:
         if mypy is not None:
             mypy.cancel()  # no worker outlives a failed or interrupted check
@@ -187,6 +196,7 @@ class _Run:
     cache: Cache
     only: set[Path] | None
     warnings: list[str]
+    probe: EnvironmentProbe | None = None
 
 
 def _open_cache(project: Path, config: Config, warnings: list[str]) -> Cache:
@@ -224,8 +234,10 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
     loaded = rules if rules is not None else load_rules(list(config.extra_rule_dirs))
     active = [r for r in loaded if config.wants(r.code)]
     environment = None
+    # Joined whether needed or not: no thread may be running when the rules fork a child.
+    probed = job.probe.result() if job.probe is not None else None
     if any(r.needs_environment for r in active):
-        choice = find_environment(config.python, project)
+        choice = probed or find_environment(config.python, project)
         environment = choice.environment
         if choice.problem:
             warnings.append(f"target environment not found: {choice.problem}; "
