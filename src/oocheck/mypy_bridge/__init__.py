@@ -41,6 +41,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallSite
@@ -52,8 +53,10 @@ from oocheck.diagnostics import Confidence, Finding, Location
 from oocheck.discovery import SourceFile
 from oocheck.mypy_bridge.codes import IMPORT_MESSAGE, MYPY_CODES, MypyMapping, all_mappings, mapping_for
 from oocheck.mypy_bridge.docs import DOCS
-from oocheck.mypy_bridge.runner import MypyDiagnostic, MypyInBackground, MypyRun
 from oocheck.rule import first_sentence
+
+if TYPE_CHECKING:
+    from oocheck.mypy_bridge.runner import MypyDiagnostic, MypyInBackground, MypyRun
 
 __all__ = ["MYPY_CODES", "DocumentedCode", "Judged", "MypyInBackground", "MypyMapping", "MypyRun", "all_mappings",
            "documented_codes", "merge_findings", "mypy_findings", "start_mypy"]
@@ -106,6 +109,8 @@ def start_mypy(files: Sequence[SourceFile], mypy_cache: Path | None, python: Pat
                timeout: float) -> MypyInBackground:
     """Start mypy on the discovered files; it runs while oocheck indexes them. `mypy_cache`: the `mypy`
     folder of oocheck's cache (None: no cache)."""
+    from oocheck.mypy_bridge.runner import MypyInBackground  # subprocesses, threads: only when mypy runs
+
     return MypyInBackground([(f.path.resolve(), f.root, f.module) for f in files], mypy_cache, python, timeout)
 
 
@@ -217,3 +222,12 @@ def merge_findings(rule_findings: Sequence[Finding], mypy: Sequence[Finding],
             confidence = Confidence(min(confidence + 1, Confidence.HIGH))  # two analyses agree
         merged[position] = replace(kept, evidence=(*kept.evidence, note), confidence=confidence)
     return merged
+
+
+def __getattr__(name: str) -> object:
+    """The runner's types, imported when asked for: a check with --no-mypy never loads the runner."""
+    if name in {"MypyDiagnostic", "MypyInBackground", "MypyRun"}:
+        from oocheck.mypy_bridge import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
