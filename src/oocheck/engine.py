@@ -253,7 +253,7 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
             warnings.append(run.warning)
         else:
             checked |= {code for code in mypy_bridge.all_mappings() if config.wants(code)}
-        found = [f for f in mypy_bridge.mypy_findings(run, index) if config.wants(f.code)]
+        found = [f for f in mypy_bridge.mypy_findings(run, index, reported) if config.wants(f.code)]
         findings = mypy_bridge.merge_findings(findings, found, mypy_bridge.Judged(index))
     if config.wants(UNREADABLE_CODE):
         findings.extend(_read_error_findings(index))

@@ -114,14 +114,17 @@ def start_mypy(files: Sequence[SourceFile], mypy_cache: Path | None, python: Pat
     return MypyInBackground([(f.path.resolve(), f.root, f.module) for f in files], mypy_cache, python, timeout)
 
 
-def mypy_findings(run: MypyRun, index: RepoIndex) -> list[Finding]:
-    """The findings the table maps, for the modules of `index` (files it could not parse are left out)."""
+def mypy_findings(run: MypyRun, index: RepoIndex, only: set[Path] | None = None) -> list[Finding]:
+    """The findings the table maps, for the modules of `index` (files it could not parse are left out);
+    `only`: for these files alone (resolved paths; a partial check reports no others, and looking
+    into the other modules would parse them)."""
     modules = {str(m.path.resolve()): m for m in index.modules}
     import_lines: dict[str, set[int]] = {}
     findings: list[Finding] = []
     for diag in run.diagnostics:
-        module = modules.get(str(Path(diag.path).resolve()))
-        if module is None:
+        path = Path(diag.path).resolve()
+        module = modules.get(str(path))
+        if module is None or (only is not None and path not in only):
             continue
         if diag.code == "attr-defined" and IMPORT_MESSAGE.search(diag.message):
             lines = import_lines.setdefault(module.display_path, _import_lines(module.tree))
@@ -152,9 +155,20 @@ class Judged:
         self.calls: dict[tuple[str, int, int], CallSite] = {}
         for call in index.calls:
             self.calls.setdefault((call.scope.module.display_path, call.node.lineno, call.node.col_offset), call)
-        # Classes whose members cannot be known statically (metaclass, __getattr__, setattr ...).
-        self.open_classes = {info.name for info in index.classes if open_reason(info) is not None}
+        # Classes whose members cannot be known statically (metaclass, __getattr__, setattr ...), by
+        # name, judged when a finding names one: judging every class reads the standard library's
+        # sources for their bases.
+        self._classes: dict[str, list[ClassInfo]] = {}
+        for info in index.classes:
+            self._classes.setdefault(info.name, []).append(info)
+        self._open: dict[str, bool] = {}
         self.unknown_stores = index.unknown_stores
+
+    def is_open_class(self, name: str) -> bool:
+        known = self._open.get(name)
+        if known is None:
+            known = self._open[name] = any(open_reason(info) is not None for info in self._classes.get(name, ()))
+        return known
 
     def stored_unseen(self, finding: Finding) -> bool:
         """The attribute this finding reads is stored somewhere neither analysis can follow (a dynamic
@@ -166,7 +180,7 @@ class Judged:
         """True when the rules judged the place of this mypy finding (Finding columns are 1-based)."""
         if finding.predicts == "AttributeError":
             named = _NAMED_TYPE.match(finding.message)
-            if named and named.group(1).rsplit(".", 1)[-1] in self.open_classes:
+            if named and self.is_open_class(named.group(1).rsplit(".", 1)[-1]):
                 return True
             access = self.accesses.get((finding.path, finding.end_line, finding.end_col - 1))
             if access is None:
