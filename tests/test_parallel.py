@@ -116,3 +116,65 @@ def test_jobs_one_keeps_one_process(tmp_path: Path, two_processes: None, monkeyp
     config = Config(mypy=False, cache_dir=tmp_path / "c", jobs=jobs)
     assert check_paths([FIXTURES], config).findings == expected
     assert bool(started) is forks
+
+
+@needs_fork
+def test_ctrl_c_while_waiting_stops_the_child_at_once() -> None:
+    import signal
+    import threading
+    import time
+
+    child = parallel.Background.start(lambda: time.sleep(30))
+    assert child is not None
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    began = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        child.join()
+    assert time.monotonic() - began < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child._pid, os.WNOHANG)  # reaped: no zombie, no orphan
+
+
+ORPHAN = """
+import os, sys, time
+from oocheck import parallel
+queue = parallel.WorkQueue(20)
+marks = sys.argv[1]
+
+def work():
+    while (item := queue.claim()) is not None:
+        time.sleep(0.2)
+        with open(marks, "a") as out:
+            out.write(f"{item}\\n")
+    return None
+
+parallel.Background.start(work)
+time.sleep(0.1)
+os._exit(0)  # the parent dies (an editor killed it) with most items unclaimed
+"""
+
+
+@needs_fork
+def test_a_child_whose_parent_died_takes_no_more_work(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    marks = tmp_path / "marks"
+    subprocess.run([sys.executable, "-c", ORPHAN, str(marks)], check=True, timeout=60)
+    time.sleep(1.5)  # long enough for several more items, had the child gone on
+    done = marks.read_text().split() if marks.exists() else []
+    assert len(done) <= 1, done
+
+
+def test_the_target_interpreter_is_not_asked_when_no_rule_on_needs_it(tmp_path: Path) -> None:
+    marker = tmp_path / "asked"
+    fake = tmp_path / "python"
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    fake.chmod(0o755)
+    (tmp_path / "m.py").write_text("import json\n")
+    check_paths([tmp_path / "m.py"], Config(mypy=False, cache=False, python=fake, select=("OO1",)))
+    assert not marker.exists()
+    check_paths([tmp_path / "m.py"], Config(mypy=False, cache=False, python=fake, select=("OO3",)))
+    assert marker.exists()  # the same check with an import rule on does ask it

@@ -111,13 +111,14 @@ def _run_rules_and_store(index: RepoIndex, rules: Sequence[type[Rule]], warnings
         try:
             while (item := queue.claim()) is not None:
                 done[item] = run(item, [])
-        except BaseException:
+            queue.close()
+            done.update((child.join() if child is not None else None) or {})
+        except BaseException:  # a failed rule, Ctrl-C: no child outlives the check
             if child is not None:
                 child.cancel()
             raise
         finally:
             queue.close()
-        done.update((child.join() if child is not None else None) or {})
     for item in range(len(items)):  # one process, or what a failed child left
         if item not in done:
             done[item] = run(item, [])
@@ -156,9 +157,12 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     project = project_folder(paths, config)
-    # The target interpreter (OO301) answers in a subprocess while the repo is discovered and indexed.
+    if rules is None:
+        rules = load_rules(list(config.extra_rule_dirs))
+    # The target interpreter (OO301) answers in a subprocess while the repo is discovered and indexed,
+    # when a rule that is on needs it.
     probe = EnvironmentProbe(config.python, project) \
-        if rules is None or any(r.needs_environment for r in rules) else None
+        if any(r.needs_environment and config.wants(r.code) for r in rules) else None
     files = discover(paths, (*DEFAULT_EXCLUDES, *config.exclude))
     buffers = _buffers(files, overrides or {})
     # Single files (what pre-commit passes) are checked without the rest of the repo: a finding that

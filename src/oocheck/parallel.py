@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -48,6 +49,7 @@ class WorkQueue:
     def __init__(self, count: int) -> None:
         if not 0 <= count <= self.MAX_ITEMS:
             raise ValueError(f"a work queue holds at most {self.MAX_ITEMS} items")
+        self._owner = os.getpid()
         self._reader, writer = os.pipe()
         try:
             os.write(writer, bytes(range(count)))
@@ -55,7 +57,10 @@ class WorkQueue:
             os.close(writer)
 
     def claim(self) -> int | None:
-        """The next unclaimed item, or None when every item is taken."""
+        """The next unclaimed item, or None when every item is taken, or when the process that made
+        the queue is gone (an editor killed an outdated check): a child then takes no more work."""
+        if self._reader < 0 or self._owner not in (os.getpid(), os.getppid()):
+            return None
         try:
             data = os.read(self._reader, 1)
         except OSError:
@@ -63,8 +68,11 @@ class WorkQueue:
         return data[0] if data else None
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self._reader)
+        """Idempotent: a descriptor number closed twice could by then name another file."""
+        if self._reader >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._reader)
+            self._reader = -1
 
 
 class Background(Generic[T]):
@@ -80,33 +88,44 @@ class Background(Generic[T]):
             reader, writer = os.pipe()
         except OSError:
             return None
+        # Ctrl-C held back across the fork: a child interrupted before it ignores SIGINT would unwind
+        # through the caller's handlers as a second copy of the check.
+        held = _block_sigint()
         try:
             with warnings.catch_warnings():
-                # Python 3.12+ warns about fork in a process with threads (the mypy bridge's reader):
-                # the child takes no lock those threads use, it computes and writes its own files.
+                # Python 3.12+ warns about fork in a process with threads (a progress line's): the
+                # child takes no lock they use, it computes and writes its own files.
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except OSError:
+            _restore_sigint(held)
             os.close(reader)
             os.close(writer)
             return None
         if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops this child
+            _restore_sigint(held)
             os.close(reader)
             _run_child(job, writer)
+        _restore_sigint(held)
         os.close(writer)
         return cls(pid, reader)
 
     def join(self) -> T | None:
-        """The child's result, once it has finished; None when it failed in any way."""
+        """The child's result, once it has finished; None when it failed in any way. Interrupted
+        (Ctrl-C), it stops the child rather than wait for its work."""
         chunks = []
         try:
-            with os.fdopen(self._reader, "rb") as pipe:
+            reader, self._reader = self._reader, -1
+            with os.fdopen(reader, "rb") as pipe:
                 while chunk := pipe.read(1 << 20):
                     chunks.append(chunk)
         except OSError:
             pass
-        finally:
-            self._reap()
+        except BaseException:
+            self.cancel()
+            raise
+        self._reap()
         try:
             status, value = pickle.loads(b"".join(chunks))
         except Exception:  # killed mid-write, or nothing written
@@ -114,11 +133,24 @@ class Background(Generic[T]):
         return value if status == "ok" else None
 
     def cancel(self) -> None:
-        """Stop the child (a failed or interrupted check leaves no process behind)."""
+        """Stop the child (a failed or interrupted check leaves no process behind): SIGTERM first, so
+        a cache write in progress removes its temporary file, then SIGKILL."""
+        if self._reader >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._reader)
+            self._reader = -1
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signal.SIGTERM)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(self._pid, os.WNOHANG) != (0, 0):
+                    return
+            except ChildProcessError:
+                return
+            time.sleep(0.01)
         with contextlib.suppress(OSError):
             os.kill(self._pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(self._reader)
         self._reap()
 
     def _reap(self) -> None:
@@ -126,11 +158,25 @@ class Background(Generic[T]):
             os.waitpid(self._pid, 0)
 
 
+def _block_sigint() -> bool:
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    return signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_sigint(held: bool) -> None:
+    if held:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(1)  # unwinds through `finally` blocks: a half-written cache entry is removed
+
+
 def _run_child(job: Callable[[], object], writer: int) -> None:
     code = 0
     try:
-        # Ctrl-C goes to the whole process group: the parent handles it and cancels this child.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _terminated)
         try:
             payload = pickle.dumps(("ok", job()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # reported as a failure: the parent redoes the work

@@ -1540,7 +1540,8 @@ def _getter_may_raise(mro: Sequence[ClassRef], name: str) -> bool:
                    and not any((dotted_name(d) or "").endswith((".setter", ".deleter")) for d in stmt.decorator_list)]
         if not getters:
             return True
-        body = [stmt for stmt in getters[0].body
+        getter = getters[-1]  # the last definition is the one the class keeps
+        body = [stmt for stmt in getter.body
                 if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
         if len(body) != 1 or not isinstance(body[0], ast.Return):
             return True
@@ -1548,7 +1549,7 @@ def _getter_may_raise(mro: Sequence[ClassRef], name: str) -> bool:
         if value is None or isinstance(value, (ast.Constant, ast.Name)):
             return False
         # `return self._x`, with `_x` bound somewhere in the class: the usual read-only attribute.
-        receiver = first_param(getters[0])
+        receiver = first_param(getter)
         return not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
                     and value.value.id == receiver and any(value.attr in k.bindings for k in mro
                                                            if isinstance(k, ClassInfo)))
