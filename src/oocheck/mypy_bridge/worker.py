@@ -6,10 +6,11 @@ each, one line is written to stdout: `{"id", "stdout", "stderr", "status"}` — 
 `mypy.api.run`. A job that raises reports status -1 and the traceback as stderr. The worker ends
 when stdin closes.
 
-Files that do not parse are left out here, in the worker (in parallel with oocheck's own indexing):
-mypy stops a whole run at the first syntax error, and oocheck reports those files as OO000 anyway.
-Other blocking errors tied to one file (a relative import with no parent package, a duplicate
-module) also stop the run: that file is left out and the run repeated, a few times at most.
+Files that do not parse are left out here, in the worker: mypy stops a whole run at a syntax error,
+and oocheck reports those files as OO000 anyway. They are looked for only when a run stopped (then
+every file is parsed once and the run repeated), not before every run. Other blocking errors tied
+to one file (a relative import with no parent package, a duplicate module) also stop the run: that
+file is left out and the run repeated, a few times at most.
 """
 
 from __future__ import annotations
@@ -53,12 +54,21 @@ def _blocking_files(stdout: str, files: list[str]) -> set[str]:
 
 
 def _check(args: list[str], files: list[str]) -> tuple[str, str, int]:
+    parsed_all = False
     for _ in range(_RETRIES):
         if not files:
             return "", "", 0
         stdout, stderr, status = _run([*args, "--", *files])
         if status != 2 or "INTERNAL ERROR" in stderr:
             return stdout, stderr, status
+        if not parsed_all:
+            # Stopped: files that do not parse are the usual cause, and mypy may name only the first.
+            # Parsing every file up front would put that on every run's critical path instead.
+            parsed_all = True
+            parsing = [f for f in files if _parses(f)]
+            if len(parsing) < len(files):
+                files = parsing
+                continue
         blocking = _blocking_files(stdout, files)
         if not blocking:
             return stdout, stderr, status
@@ -74,8 +84,7 @@ def main() -> None:
         job = json.loads(line)
         try:
             os.chdir(job["cwd"])
-            files = [f for f in job["files"] if _parses(f)]
-            stdout, stderr, status = _check(list(job["args"]), files)
+            stdout, stderr, status = _check(list(job["args"]), list(job["files"]))
         except BaseException:  # a crash of mypy must come back as data, not kill the worker silently
             stdout, stderr, status = "", traceback.format_exc(), -1
         out.write(json.dumps({"id": job["id"], "stdout": stdout, "stderr": stderr, "status": status}) + "\n")
