@@ -213,7 +213,8 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
 
         def store_all() -> None:
             keys = _keys(index)
-            _store(index, cache, keys, walked, {keys[m] for m in index.modules if _load(cache, keys[m]) is not None})
+            effects = EffectsCache(cache)
+            _store(index, effects, keys, walked, {keys[m] for m in index.modules if effects.load(keys[m]) is not None})
         return None, store_all
     graph = import_graph(index.modules, _imported_names(index))
     keys = _keys(index, graph)
@@ -226,8 +227,9 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
                           if isinstance(base, ClassInfo)}
     cached: list[tuple[ModuleEffects, ModuleEffects]] = []
     intact: set[str] = set()
+    effects = EffectsCache(cache)
     for module in index.modules:
-        entry = _load(cache, keys[module])
+        entry = effects.load(keys[module])
         if entry is not None:
             intact.add(keys[module])
         if module in walk:
@@ -245,7 +247,7 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     walked = infer_repo(index, [m for m in index.modules if m in walk])
     for _, after in cached:
         replay(index, after)
-    return {m.path.resolve() for m in report} | wanted, lambda: _store(index, cache, keys, walked, intact)
+    return {m.path.resolve() for m in report} | wanted, lambda: _store(index, effects, keys, walked, intact)
 
 
 def _keys(index: RepoIndex, graph: Graph | None = None) -> dict[ModuleInfo, str]:
@@ -271,24 +273,55 @@ def _entry_key(module: ModuleInfo, root: str, closure: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _load(cache: Cache, key: str) -> tuple[ModuleEffects, ModuleEffects] | None:
-    data: Any = cache.get_json(EFFECTS, key)
-    if not isinstance(data, dict):
-        return None
-    try:
-        return ModuleEffects.from_json(data["during"]), ModuleEffects.from_json(data["after"])
-    except (KeyError, TypeError, ValueError):
-        return None  # another shape: walk the module again and rewrite the entry
+class EffectsCache:
+    """The effects of every module's walk (effects.py), by entry key (`_entry_key`), in one cache
+    entry read once and written once: a cold check of Django wrote 885 small files, most of the
+    system time of its cache store. Two runs at once leave one's entries; neither trusts a wrong
+    one (each is under the key of everything its walk could see)."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0effects 1".encode()).hexdigest()
+        self._stored: dict[str, Any] | None = None
+        self._added: dict[str, Any] = {}
+
+    def _entries(self) -> dict[str, Any]:
+        if self._stored is None:
+            data = self.cache.get_json(EFFECTS, self.key) if self.cache.enabled else None
+            self._stored = data if isinstance(data, dict) else {}
+        return self._stored
+
+    def load(self, key: str) -> tuple[ModuleEffects, ModuleEffects] | None:
+        data: Any = self._entries().get(key)
+        if not isinstance(data, dict):
+            return None
+        try:
+            return ModuleEffects.from_json(data["during"]), ModuleEffects.from_json(data["after"])
+        except (KeyError, TypeError, ValueError):
+            return None  # another shape: walk the module again and rewrite the entry
+
+    def put(self, key: str, during: ModuleEffects, after: ModuleEffects) -> None:
+        self._added[key] = {"during": during.to_json(), "after": after.to_json()}
+
+    def flush(self, current: set[str]) -> None:
+        """Write the entries with those added; entries under no current key (text since changed) go."""
+        stored = self._entries()
+        if not self.cache.enabled or (not self._added and set(stored) <= current):
+            return
+        kept = {key: value for key, value in stored.items() if key in current}
+        self.cache.put_json(EFFECTS, self.key, {**kept, **self._added})
+        self._added.clear()
 
 
-def _store(index: RepoIndex, cache: Cache, keys: dict[ModuleInfo, str], walked: list[Walked],
+def _store(index: RepoIndex, effects: EffectsCache, keys: dict[ModuleInfo, str], walked: list[Walked],
            intact: set[str]) -> None:
     """Write the entries the cache lacks, or holds damaged."""
     for walk in walked:
         key = keys[walk.module]
-        if not cache.enabled or key in intact:
+        if not effects.cache.enabled or key in intact:
             continue
         walk.after.names_set.extend(names_set_by(index.calls[walk.calls]))
         rebound = global_names(walk.module) if module_shared_names(index, walk.module) else set()
         walk.after.rebound.extend(rebound | rebound_by(index.accesses[walk.accesses]))
-        cache.put_json(EFFECTS, key, {"during": walk.during.to_json(), "after": walk.after.to_json()})
+        effects.put(key, walk.during, walk.after)
+    effects.flush(set(keys.values()))
