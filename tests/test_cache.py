@@ -172,3 +172,17 @@ def test_entries_of_other_oocheck_code_are_not_read(tmp_path: Path, monkeypatch:
     run([FIXTURES], tmp_path / "c")
     written = set(entries(tmp_path / "c")) - before
     assert written and {e.name for e in written}.isdisjoint({e.name for e in before})
+
+
+def test_a_check_of_one_file_keeps_the_rest_of_the_cache(tmp_path: Path) -> None:
+    # The benchmark's and a user's order: a whole check, a check of one file, then the hook's run.
+    # The one-file check must not drop the other modules' entries: the hook would walk them all.
+    target = next((FIXTURES / "attribute" / "base_import_alias").glob("*.py"))
+    run([FIXTURES], tmp_path / "c")
+    warm = run([FIXTURES], tmp_path / "c", only=[target])
+    assert warm.index is not None and warm.index.walked is not None
+    run([target], tmp_path / "c")
+    again = run([FIXTURES], tmp_path / "c", only=[target])
+    assert again.index is not None and again.index.walked is not None
+    assert len(again.index.walked) == len(warm.index.walked) < len(again.index.modules) // 4
+    assert again.findings == warm.findings

@@ -56,7 +56,7 @@ def collect(files: Iterable[SourceFile], sources: dict[Path, bytes], cache: Cach
         return RepoIndex.collect(files, sources), _nothing
     # An editor's buffer is not kept: the file on disk, the one the next run reads, keeps its entry.
     summaries = SummaryCache(cache, use=partial, transient=set(sources))
-    methods = MethodCache(cache, prune=not partial)
+    methods = MethodCache(cache)
     index = RepoIndex.collect(files, sources, methods, summaries)
 
     def store() -> None:
@@ -142,15 +142,12 @@ class MethodCache:
     """What each method body adds to its class (collect.MethodFacts), cached by the module's text:
     walking every method is most of the cost of collecting a repo that is otherwise unchanged. One
     cache entry for the whole repo (by module digest), read once and written once: a cold check of
-    Django wrote 885 small files here, a third of its cache store. Two runs at once leave one's."""
+    Django wrote 885 small files here. Two runs at once leave one's entries."""
 
-    def __init__(self, cache: Cache, prune: bool = False) -> None:
+    def __init__(self, cache: Cache) -> None:
         self.cache = cache
-        # A full check sees every module: what it did not use belongs to text that is gone.
-        self.prune = prune
         self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0methods 1".encode()).hexdigest()
         self._stored: dict[Any, Any] | None = None
-        self._used: set[str] = set()
         self._added: dict[str, MethodFacts] = {}
 
     def _read(self) -> dict[Any, Any]:
@@ -172,7 +169,6 @@ class MethodCache:
         if not isinstance(data, dict) or not all(isinstance(ops, list) and all(_valid_op(op) for op in ops)
                                                  for ops in data.values()):
             return None  # absent, or of another shape: collected again and rewritten
-        self._used.add(module.digest)
         return data
 
     def save(self, module: ModuleInfo, facts: MethodFacts) -> None:
@@ -180,11 +176,11 @@ class MethodCache:
         self._added[module.digest] = facts
 
     def flush(self) -> None:
-        if not self._added and not (self.prune and self._stored and set(self._stored) - self._used):
+        """Write the facts with those added. None is dropped: a check of one file sees only it."""
+        if not self._added:
             return
         stored = self._stored if self._stored is not None else self._read()
-        kept = {digest: facts for digest, facts in stored.items() if not self.prune or digest in self._used}
-        self.cache.put(METHODS, self.key, marshal.dumps({**kept, **self._added}))
+        self.cache.put(METHODS, self.key, marshal.dumps({**stored, **self._added}))
         self._added.clear()
 
 
@@ -303,13 +299,12 @@ class EffectsCache:
     def put(self, key: str, during: ModuleEffects, after: ModuleEffects) -> None:
         self._added[key] = {"during": during.to_json(), "after": after.to_json()}
 
-    def flush(self, current: set[str]) -> None:
-        """Write the entries with those added; entries under no current key (text since changed) go."""
-        stored = self._entries()
-        if not self.cache.enabled or (not self._added and set(stored) <= current):
+    def flush(self) -> None:
+        """Write the entries with those added. None is dropped: a check of one file or folder sees
+        only part of the repo, and the rest of the entries still serve the next hook run."""
+        if not self.cache.enabled or not self._added:
             return
-        kept = {key: value for key, value in stored.items() if key in current}
-        self.cache.put_json(EFFECTS, self.key, {**kept, **self._added})
+        self.cache.put_json(EFFECTS, self.key, {**self._entries(), **self._added})
         self._added.clear()
 
 
@@ -324,4 +319,4 @@ def _store(index: RepoIndex, effects: EffectsCache, keys: dict[ModuleInfo, str],
         rebound = global_names(walk.module) if module_shared_names(index, walk.module) else set()
         walk.after.rebound.extend(rebound | rebound_by(index.accesses[walk.accesses]))
         effects.put(key, walk.during, walk.after)
-    effects.flush(set(keys.values()))
+    effects.flush()
