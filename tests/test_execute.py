@@ -286,3 +286,17 @@ def test_study_execute_on_a_realclasseval_layout(tmp_path: Path) -> None:
     assert output["tests"] == 8  # every executed case without a marker (xfail, skip: as pytest-csv writes them)
     assert _snapshot(tmp_path) == before
     assert (results / f"{rel}.json").is_file()
+
+
+def test_the_plugin_is_shipped_and_named_alike_and_the_study_needs_no_pytest() -> None:
+    import subprocess
+    import sys
+
+    from oocheck.study import execute, pytest_record
+
+    assert execute.RECORD_ENV == pytest_record.RECORD_ENV
+    assert execute.PLUGIN_SOURCE.is_file()
+    # A user without pytest can still run `oocheck study` (without --execute): nothing imports it.
+    blocker = "import sys; sys.modules['pytest'] = None\nimport oocheck.study.command\nprint('ok')"
+    done = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

@@ -41,7 +41,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oocheck.study import pytest_record
 from oocheck.study.sandbox import (
     DEFAULT_LIMITS,
     ContainedRun,
@@ -53,6 +52,10 @@ from oocheck.study.sandbox import (
     stop_all,
 )
 
+# The plugin is copied next to each run, not imported here: it imports pytest, which a check or a
+# study without --execute does not need installed. RECORD_ENV is pytest_record.RECORD_ENV (tested).
+PLUGIN_SOURCE = Path(__file__).with_name("pytest_record.py")
+RECORD_ENV = "OOCHECK_RECORD_FILE"
 PLUGIN_MODULE = "_oocheck_record"
 STORE_VERSION = 1
 NOT_RUN = "notrun"
@@ -281,12 +284,12 @@ class _FileRun:
         copy_repo(self.repo_dir, copy)
         plugin_dir = work / "plugin"
         plugin_dir.mkdir()
-        shutil.copyfile(pytest_record.__file__, plugin_dir / f"{PLUGIN_MODULE}.py")
+        shutil.copyfile(PLUGIN_SOURCE, plugin_dir / f"{PLUGIN_MODULE}.py")
         collected: list[str] = []
         for round_number in range(self.max_restarts + 1):
             events_path = work / f"events-{round_number}.jsonl"
             env = clean_environment(work / "home", {"PYTHONPATH": str(plugin_dir),
-                                                    pytest_record.RECORD_ENV: str(events_path)})
+                                                    RECORD_ENV: str(events_path)})
             command = [self.python, "-m", "pytest", "-p", PLUGIN_MODULE, "-p", "no:cacheprovider", "-q",
                        "--rootdir", str(copy), self.local]
             for nodeid in sorted(self.done):
