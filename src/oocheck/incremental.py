@@ -91,14 +91,7 @@ class SummaryCache:
         return found
 
     def _read(self) -> dict[Any, Any]:
-        payload = self.cache.get(SUMMARIES, self.key)
-        if payload is None:
-            return {}
-        try:
-            data = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return _read_packed(self.cache, SUMMARIES, self.key)
 
     def _entry(self, module: ModuleInfo) -> summary.Summary | None:
         entry = self.stored.get(module.stable_path)
@@ -138,6 +131,19 @@ class SummaryCache:
             self.cache.put(SUMMARIES, self.key, marshal.dumps({**self.stored, **self.added}))
 
 
+def _read_packed(cache: Cache, namespace: str, key: str) -> dict[Any, Any]:
+    """A whole-repo entry written with marshal (summaries, method facts), or {} when absent or not
+    intact: then every module is collected again and the entry rewritten."""
+    payload = cache.get(namespace, key)
+    if payload is None:
+        return {}
+    try:
+        data = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class MethodCache:
     """What each method body adds to its class (collect.MethodFacts), cached by the module's text:
     walking every method is most of the cost of collecting a repo that is otherwise unchanged. One
@@ -151,14 +157,7 @@ class MethodCache:
         self._added: dict[str, MethodFacts] = {}
 
     def _read(self) -> dict[Any, Any]:
-        payload = self.cache.get(METHODS, self.key)
-        if payload is None:
-            return {}
-        try:
-            data = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return _read_packed(self.cache, METHODS, self.key)
 
     def load(self, module: ModuleInfo) -> MethodFacts | None:
         if not self.cache.enabled:
