@@ -186,3 +186,27 @@ def test_a_check_of_one_file_keeps_the_rest_of_the_cache(tmp_path: Path) -> None
     assert again.index is not None and again.index.walked is not None
     assert len(again.index.walked) == len(warm.index.walked) < len(again.index.modules) // 4
     assert again.findings == warm.findings
+
+
+def test_old_walk_effects_are_dropped_past_a_bound_and_current_ones_kept(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each edit gives new keys to the modules that import the edited one: without a bound the
+    # entry would grow with every commit. Past the bound the oldest unused entries go, never the
+    # ones this run's modules use, and findings stay those of a cold run.
+    from oocheck import incremental
+
+    monkeypatch.setattr(incremental, "MIN_KEPT", 0, raising=False)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "base.py").write_text("class Base:\n    def __init__(self):\n        self.size = 1\n")
+    (repo / "use.py").write_text("from base import Base\n\nBase().sise\n")
+    expected = run([repo], None).findings
+    cache = incremental.Cache(tmp_path / "c")
+    for number in range(12):  # twelve edits of the imported module: new keys for both modules
+        (repo / "base.py").write_text(f"class Base:\n    def __init__(self):\n        self.size = {number}\n")
+        assert run([repo], tmp_path / "c").findings == expected
+    stored = incremental.EffectsCache(cache)._entries()
+    assert 2 <= len(stored) <= 4 * 2  # the bound for two modules, not 24 entries
+    only = run([repo], tmp_path / "c", only=[repo / "use.py"])
+    assert only.findings == expected and only.index is not None and only.index.walked is not None
+    assert len(only.index.walked) == 1  # base.py's current entry was kept: replayed, not walked

@@ -268,6 +268,10 @@ def _entry_key(module: ModuleInfo, root: str, closure: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# The fewest walk effects the cache keeps, whatever the run (a one-file check has one module).
+MIN_KEPT = 5000
+
+
 class EffectsCache:
     """The effects of every module's walk (effects.py), by entry key (`_entry_key`), in one cache
     entry read once and written once: a cold check of Django wrote 885 small files, most of the
@@ -298,12 +302,20 @@ class EffectsCache:
     def put(self, key: str, during: ModuleEffects, after: ModuleEffects) -> None:
         self._added[key] = {"during": during.to_json(), "after": after.to_json()}
 
-    def flush(self) -> None:
-        """Write the entries with those added. None is dropped: a check of one file or folder sees
-        only part of the repo, and the rest of the entries still serve the next hook run."""
+    def flush(self, current: set[str]) -> None:
+        """Write the entries with those added. An edit gives new keys to every module that imports
+        the edited one, so old entries pile up: past `max(4 * current, MIN_KEPT)` entries the oldest
+        that no module of this run has as its key are dropped. None is dropped below that bound: a
+        check of one file sees only part of the repo, and the rest still serve the next hook run."""
         if not self.cache.enabled or not self._added:
             return
-        self.cache.put_json(EFFECTS, self.key, {**self._entries(), **self._added})
+        entries = {**self._entries(), **self._added}  # insertion order: oldest first
+        limit = max(4 * len(current), MIN_KEPT)
+        if len(entries) > limit:
+            others = [key for key in entries if key not in current]
+            for key in others[: len(entries) - limit]:
+                del entries[key]
+        self.cache.put_json(EFFECTS, self.key, entries)
         self._added.clear()
 
 
@@ -318,4 +330,4 @@ def _store(index: RepoIndex, effects: EffectsCache, keys: dict[ModuleInfo, str],
         rebound = global_names(walk.module) if module_shared_names(index, walk.module) else set()
         walk.after.rebound.extend(rebound | rebound_by(index.accesses[walk.accesses]))
         effects.put(key, walk.during, walk.after)
-    effects.flush()
+    effects.flush(set(keys.values()))
