@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oocheck.analyzer.collect import child_statements
 from oocheck.analyzer.walk import walk
 
 # Importing these has side effects (opening a browser, printing, starting a GUI).
@@ -155,9 +156,7 @@ def _find_class(body: Sequence[ast.AST], wanted: list[str], scope: list[str]) ->
             found = _find_class(stmt.body, wanted, [*scope, stmt.name, "<locals>"])
         else:
             # Compound statements, handlers and match cases: visited in order, as inspect's finder does.
-            found = _find_class([child for name in ("body", "orelse", "finalbody", "handlers", "cases")
-                                 for child in getattr(stmt, name, None) or [] if isinstance(child, ast.AST)],
-                                wanted, scope)
+            found = _find_class(child_statements(stmt), wanted, scope)
         if found is not None:
             return found
     return None
