@@ -79,7 +79,7 @@ class SummaryCache:
         self.cache = cache
         self.use = use  # build modules from summaries (a partial check); a full check only keeps them
         self.transient = transient or set()  # files whose text this run does not read from disk
-        self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0{summary.FORMAT}".encode()).hexdigest()
+        self.key = _packed_key(str(summary.FORMAT))
         self.stored = self._read()
         self.added: dict[str, tuple[Any, ...]] = {}
         self.roots: dict[Path, str] = {}  # stable_path of each import root, made once
@@ -131,6 +131,12 @@ class SummaryCache:
             self.cache.put(SUMMARIES, self.key, marshal.dumps({**self.stored, **self.added}))
 
 
+def _packed_key(kind: str) -> str:
+    """The key of a whole-repo entry: what oocheck's code and this interpreter computed, of a kind
+    and format (a new format simply stops matching the old entry)."""
+    return hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0{kind}".encode()).hexdigest()
+
+
 def _read_packed(cache: Cache, namespace: str, key: str) -> dict[Any, Any]:
     """A whole-repo entry written with marshal (summaries, method facts), or {} when absent or not
     intact: then every module is collected again and the entry rewritten."""
@@ -152,7 +158,7 @@ class MethodCache:
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
-        self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0methods 1".encode()).hexdigest()
+        self.key = _packed_key("methods 1")
         self._stored: dict[Any, Any] | None = None
         self._added: dict[str, MethodFacts] = {}
 
@@ -280,7 +286,7 @@ class EffectsCache:
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
-        self.key = hashlib.sha256(f"{code_fingerprint()}\0{sys.version}\0effects 1".encode()).hexdigest()
+        self.key = _packed_key("effects 1")
         self._stored: dict[str, Any] | None = None
         self._added: dict[str, Any] = {}
 
