@@ -178,3 +178,20 @@ def test_the_target_interpreter_is_not_asked_when_no_rule_on_needs_it(tmp_path: 
     assert not marker.exists()
     check_paths([tmp_path / "m.py"], Config(mypy=False, cache=False, python=fake, select=("OO3",)))
     assert marker.exists()  # the same check with an import rule on does ask it
+
+
+def test_a_partial_check_forks_only_when_it_reports_enough_modules(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hook run indexes the whole repo but the rules look at its few reported files: a child would
+    # cost more to start and join than it saves.
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    started: list[object] = []
+    monkeypatch.setattr(parallel.Background, "start", lambda job: started.append(job))  # never forks
+    monkeypatch.setattr(parallel, "MIN_MODULES", 3)
+    target = next((FIXTURES / "attribute" / "base_import_alias").glob("*.py"))
+    config = Config(mypy=False, cache=True, cache_dir=tmp_path / "c")
+    full = check_paths([FIXTURES], config)
+    assert len(started) == 1 and full.index is not None and len(full.index.modules) > 3
+    partial = check_paths([FIXTURES], config, only=[target])
+    assert partial.reported is not None and len(partial.reported) < 3
+    assert len(started) == 1, "the partial check forked"

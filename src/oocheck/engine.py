@@ -97,7 +97,9 @@ def _run_rules_and_store(index: RepoIndex, rules: Sequence[type[Rule]], warnings
         return run_rules(index, work, sink, environment, item_failed), sink[before:], item_failed
 
     done: dict[int, _Done] = {}
-    if two_cores and len(index.modules) >= parallel.MIN_MODULES and len(items) <= parallel.WorkQueue.MAX_ITEMS \
+    # The rules look only at the reported modules: a hook run on Django reports a handful of 885.
+    checked = len(index.reported) if index.reported is not None else len(index.modules)
+    if two_cores and checked >= parallel.MIN_MODULES and len(items) <= parallel.WorkQueue.MAX_ITEMS \
             and parallel.available():
         queue = parallel.WorkQueue(len(items))
 
