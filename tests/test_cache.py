@@ -210,3 +210,35 @@ def test_old_walk_effects_are_dropped_past_a_bound_and_current_ones_kept(tmp_pat
     only = run([repo], tmp_path / "c", only=[repo / "use.py"])
     assert only.findings == expected and only.index is not None and only.index.walked is not None
     assert len(only.index.walked) == 1  # base.py's current entry was kept: replayed, not walked
+
+
+def walked_names(result: CheckResult) -> set[str]:
+    assert result.index is not None and result.index.walked is not None
+    return {m.display_path.replace(os.sep, "/") for m in result.index.modules if id(m) in result.index.walked}
+
+
+def test_an_edit_of_a_package_init_reaches_only_the_modules_that_read_its_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `from pkg.shapes import Shape` runs pkg/__init__.py, but reads nothing it binds: an edit there
+    # must not make every module importing from a subpackage walk again (Django's hook runs walked
+    # 19 modules for one edited file, most of them for this). A module that reads `pkg` does walk.
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "pkg" / "__init__.py").write_text("VERSION = 1\n")
+    (repo / "pkg" / "shapes.py").write_text("class Shape:\n    def __init__(self):\n        self.area = 0\n")
+    (repo / "direct.py").write_text("from pkg.shapes import Shape\n\nShape().size\n")
+    (repo / "dotted.py").write_text("import pkg.shapes\n\npkg.shapes.Shape().size\n")
+    (repo / "aliased.py").write_text("import pkg.shapes as s\n\ns.Shape().size\n")
+    (repo / "reads_init.py").write_text("from pkg import VERSION\n\nVERSION.size\n")
+    monkeypatch.chdir(repo)
+    cache = tmp_path / "c"
+    run([Path(".")], cache)
+    (repo / "pkg" / "__init__.py").write_text("VERSION = 1\n\n\ndef helper():\n    return 2\n")
+    expected = run([Path(".")], None).findings
+    assert {Path(f.path).name for f in expected} >= {"direct.py", "dotted.py", "aliased.py"}
+    partial = run([Path(".")], cache, only=[(repo / "pkg" / "__init__.py").resolve()])
+    assert walked_names(partial) == {"pkg/__init__.py", "dotted.py", "reads_init.py"}
+    for module in ("direct.py", "aliased.py"):  # replayed from the cache: the same findings as a full check
+        one = run([Path(".")], cache, only=[(repo / module).resolve()])
+        assert walked_names(one) == {module}
+        assert one.findings == [f for f in expected if Path(f.path).name == module]

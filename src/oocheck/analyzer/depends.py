@@ -29,20 +29,26 @@ def _statements(tree: ast.Module) -> Iterator[ast.AST]:
 
 
 def imported_names(module: ModuleInfo) -> set[str]:
-    """Every module name an import anywhere in `module` may load: each dotted prefix, and for
-    `from m import x` also `m.x` (x may be a submodule)."""
+    """Every repo module whose names a walk of `module` may read through its imports: for
+    `import a.b.c`, each dotted prefix (the statement binds `a`, and `a.b.c.f` reads `a`, then
+    `a.b`); for `import a.b.c as z`, `a.b.c` alone; for `from m import x`, `m` and `m.x` (x may be
+    a submodule). Python runs the parent packages of `m` too, but nothing `m` binds comes from them:
+    a walk reads a parent only through its own import of it, so an edit of a package's
+    `__init__.py` does not reach every module importing from its subpackages."""
     names: set[str] = set()
     for stmt in _statements(module.tree):
         if isinstance(stmt, ast.Import):
-            targets = [alias.name for alias in stmt.names]
+            for alias in stmt.names:
+                if alias.asname is not None:
+                    names.add(alias.name)
+                    continue
+                parts = alias.name.split(".")
+                names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         elif isinstance(stmt, ast.ImportFrom):
             source = resolve_relative(module, stmt.level, stmt.module)
-            targets = [source, *(f"{source}.{a.name}" for a in stmt.names if a.name != "*")]
-        else:
-            continue
-        for target in targets:
-            parts = target.split(".")
-            names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1) if parts[0])
+            if source:
+                names.add(source)
+                names.update(f"{source}.{a.name}" for a in stmt.names if a.name != "*")
     return names
 
 
