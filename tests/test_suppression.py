@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from oocheck.config import Config
 from oocheck.diagnostics import Confidence
 from oocheck.engine import check_paths
@@ -90,6 +92,26 @@ def test_unused_is_low_confidence_when_single_files_are_checked(tmp_path: Path) 
     assert [f.confidence for f in whole] == [Confidence.HIGH]
     assert [(f.code, f.confidence) for f in alone] == [("OO001", Confidence.LOW)]
     assert check_paths([tmp_path / "s.py"], Config(mypy=False)).findings == []
+
+
+def test_a_partial_check_reads_the_comments_of_its_reported_files_only(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook run reports a few files of the repo: the others' comments are not read (Django: 885 files)."""
+    from oocheck import suppression
+
+    (tmp_path / "s.py").write_text(CLASS + "A().x  # oocheck: ignore[OO101]\n", encoding="utf-8")
+    (tmp_path / "other.py").write_text("value = 1  # oocheck: ignore[OO101]\n", encoding="utf-8")
+    read: list[str] = []
+
+    def recording(path: str, text: str) -> list[suppression.Suppression]:
+        read.append(Path(path).name)
+        return find_suppressions(path, text)
+
+    monkeypatch.setattr(suppression, "find_suppressions", recording)
+    config = Config(mypy=False, min_confidence=Confidence.LOW)
+    result = check_paths([tmp_path], config, only=[(tmp_path / "s.py").resolve()])
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("s.py", "OO001")]
+    assert read == ["s.py"]
 
 
 def test_a_suppressed_low_confidence_finding_keeps_its_comment_in_use(tmp_path: Path) -> None:

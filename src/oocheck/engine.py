@@ -271,7 +271,7 @@ def _check_indexed(files: list[SourceFile], project: Path, config: Config, rules
     if config.wants(UNUSED_SUPPRESSION_CODE):
         known = [r.code for r in loaded] + list(mypy_bridge.all_mappings()) + [UNREADABLE_CODE]
         findings += suppressions.unused_findings(
-            [module.display_path for module in index.modules],
+            [module.display_path for module in index.modules if index.reports(module)],  # read no other file
             judged=lambda code: all(k in checked for k in known if k.startswith(code)),
             every_code_checked=all(k in checked for k in known),
             confidence=Confidence.LOW if partial else Confidence.HIGH,
