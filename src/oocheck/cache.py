@@ -15,11 +15,9 @@ import contextlib
 import functools
 import hashlib
 import importlib.util
-import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import oocheck
 
@@ -116,18 +114,6 @@ class Cache:
             self._write_atomically(path, header + b"\n\n" + payload)
         except OSError as exc:
             self._disable(exc)
-
-    def get_json(self, namespace: str, key: str) -> Any:
-        payload = self.get(namespace, key)
-        if payload is None:
-            return None
-        try:
-            return json.loads(payload)
-        except ValueError:
-            return None
-
-    def put_json(self, namespace: str, key: str, value: Any) -> None:
-        self.put(namespace, key, json.dumps(value, separators=(",", ":")).encode())
 
     @staticmethod
     def _write_atomically(path: Path, data: bytes) -> None:

@@ -138,8 +138,8 @@ def _packed_key(kind: str) -> str:
 
 
 def _read_packed(cache: Cache, namespace: str, key: str) -> dict[Any, Any]:
-    """A whole-repo entry written with marshal (summaries, method facts), or {} when absent or not
-    intact: then every module is collected again and the entry rewritten."""
+    """A whole-repo entry written with marshal (summaries, method facts, walk effects), or {} when
+    absent or not intact: then every module is collected or walked again and the entry rewritten."""
     payload = cache.get(namespace, key)
     if payload is None:
         return {}
@@ -286,14 +286,13 @@ class EffectsCache:
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
-        self.key = _packed_key("effects 1")
+        self.key = _packed_key("effects 2")  # 2: marshal, not JSON (loads in half the time)
         self._stored: dict[str, Any] | None = None
         self._added: dict[str, Any] = {}
 
     def _entries(self) -> dict[str, Any]:
         if self._stored is None:
-            data = self.cache.get_json(EFFECTS, self.key) if self.cache.enabled else None
-            self._stored = data if isinstance(data, dict) else {}
+            self._stored = _read_packed(self.cache, EFFECTS, self.key) if self.cache.enabled else {}
         return self._stored
 
     def load(self, key: str) -> tuple[ModuleEffects, ModuleEffects] | None:
@@ -301,12 +300,12 @@ class EffectsCache:
         if not isinstance(data, dict):
             return None
         try:
-            return ModuleEffects.from_json(data["during"]), ModuleEffects.from_json(data["after"])
+            return ModuleEffects.from_data(data["during"]), ModuleEffects.from_data(data["after"])
         except (KeyError, TypeError, ValueError):
             return None  # another shape: walk the module again and rewrite the entry
 
     def put(self, key: str, during: ModuleEffects, after: ModuleEffects) -> None:
-        self._added[key] = {"during": during.to_json(), "after": after.to_json()}
+        self._added[key] = {"during": during.to_data(), "after": after.to_data()}
 
     def flush(self, current: set[str]) -> None:
         """Write the entries with those added. An edit gives new keys to every module that imports
@@ -321,7 +320,7 @@ class EffectsCache:
             others = [key for key in entries if key not in current]
             for key in others[: len(entries) - limit]:
                 del entries[key]
-        self.cache.put_json(EFFECTS, self.key, entries)
+        self.cache.put(EFFECTS, self.key, marshal.dumps(entries))
         self._added.clear()
 
 

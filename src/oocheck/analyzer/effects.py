@@ -5,7 +5,7 @@ v)`), notes names stored on modules and on objects it cannot follow, marks class
 and modules as dynamic. Those changes are everything the rest of the repo learns from walking M, so a
 partial check (only some files passed, as pre-commit does) can replay them from the cache instead of
 walking M again. Each change goes through one function here, which applies it and, while a module's
-walk is being recorded, writes it down in plain data (no AST nodes), ready for JSON.
+walk is being recorded, writes it down in plain data (no AST nodes), ready for the cache (marshal).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class ModuleEffects:
     names_set: list[str] = field(default_factory=list)
     rebound: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_data(self) -> dict[str, Any]:
         # Binding paths are display paths (relative to the current folder): stored absolute, shown
         # relative to the folder of the run that replays them.
         return {
@@ -61,7 +61,7 @@ class ModuleEffects:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ModuleEffects:
+    def from_data(cls, data: dict[str, Any]) -> ModuleEffects:
         """Raises KeyError, TypeError or ValueError on data of another shape (the caller rebuilds)."""
         shown: dict[str, str] = {}  # a few files, many bindings: each path made relative once
         return cls(
