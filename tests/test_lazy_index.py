@@ -272,3 +272,32 @@ def test_an_editor_buffer_leaves_the_files_summary_in_place(tmp_path: Path) -> N
     result = check_paths([project], config(cache_dir), overrides={path: buffer}, only=[path])
     assert any("unsaved_attribute" in f.message for f in result.findings)
     assert SummaryCache(Cache.open(cache_dir, []), use=True).stored[str(path)] == before
+
+
+def test_a_rule_does_not_parse_subclasses_whose_findings_would_not_be_reported(tmp_path: Path) -> None:
+    # OO207 judges a base's `self.handle(...)` against every subclass's override: in a hook run that
+    # reports one subclass's file, the other subclasses' modules are neither reported nor parsed.
+    files = {
+        "handlers/__init__.py": "",
+        "handlers/base.py": ("class Handler:\n    def run(self, event, context):\n"
+                             "        return self.handle(event, context)\n\n"
+                             "    def handle(self, event, context):\n        raise NotImplementedError\n"),
+        "handlers/printer.py": ("from handlers.base import Handler\n\n\nclass PrintHandler(Handler):\n"
+                                "    def handle(self, event):\n        print(event)\n"),
+    }
+    for number in range(10):
+        files[f"handlers/other{number}.py"] = (f"from handlers.base import Handler\n\n\nclass Other{number}(Handler):\n"
+                                               "    def handle(self, event, context=None):\n        return event\n")
+    project = make_project(tmp_path / "p", files)
+    full = check_paths([project], config(None)).findings
+    assert [(Path(f.path).name, f.code) for f in full] == [("printer.py", "OO207")]
+    cache = tmp_path / "c"
+    check_paths([project], config(cache))
+    for changed in (project / "handlers" / "printer.py", project / "handlers" / "base.py"):
+        changed.write_text(changed.read_text() + "\n\ndef _added():\n    return 1\n")
+        result = check_paths([project], config(cache), only=[changed])
+        assert result.reported is not None and result.index is not None
+        assert result.findings == in_files(full, result.reported)
+        parsed = {m.path.name for m in result.index.modules if m.is_parsed}
+        if changed.name == "printer.py":
+            assert not [name for name in parsed if name.startswith("other")], sorted(parsed)

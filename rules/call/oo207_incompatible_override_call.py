@@ -104,6 +104,11 @@ class IncompatibleOverrideCall(Rule):
             caller = scope.function
             shape = call_shape(site)
             for sub in all_subclasses(base):
+                # The finding would be at the override: in a file this check does not report (a hook
+                # run's), looking (and parsing modules to look) is wasted.
+                owner = next((k for k in sub.mro if isinstance(k, ClassInfo) and name in k.bindings), None)
+                if owner is None or not ctx.index.reports(owner.module):
+                    continue
                 runs = find_member(sub, caller.name)
                 if runs is None or runs.node is not caller:
                     continue  # the subclass replaces the calling method: this call does not run for it
