@@ -242,3 +242,29 @@ def test_an_edit_of_a_package_init_reaches_only_the_modules_that_read_its_names(
         one = run([Path(".")], cache, only=[(repo / module).resolve()])
         assert walked_names(one) == {module}
         assert one.findings == [f for f in expected if Path(f.path).name == module]
+
+
+def test_method_facts_and_summaries_are_bounded_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Method facts are kept by text (every edit adds one), summaries by path (every renamed or deleted
+    # file leaves one): past the bound the oldest that this run's modules do not use go.
+    import marshal
+
+    from oocheck import incremental
+
+    monkeypatch.setattr(incremental, "MIN_KEPT", 0)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "use.py").write_text("from base import Base\n\nBase().sise\n")
+    cache = incremental.Cache(tmp_path / "c")
+    for number in range(12):  # each run: a new text of base.py, and a file under a new name
+        (repo / "base.py").write_text(f"class Base:\n    def __init__(self):\n        self.size = {number}\n")
+        for old in repo.glob("extra*.py"):
+            old.unlink()
+        (repo / f"extra{number}.py").write_text("class Extra:\n    def f(self):\n        self.x = 1\n")
+        run([repo], tmp_path / "c")
+        methods = incremental.MethodCache(cache)._read()
+        summaries = marshal.loads(cache.get(incremental.SUMMARIES, incremental.SummaryCache(cache, False).key) or b"")
+        assert len(methods) <= 4 * 3 and len(summaries) <= 4 * 3, (number, len(methods), len(summaries))
+    current = {m.digest for m in run([repo], tmp_path / "c").index.modules}  # type: ignore[union-attr]
+    assert current <= set(incremental.MethodCache(cache)._read())  # this run's are always kept
+    assert run([repo], tmp_path / "c", only=[repo / "use.py"]).findings == run([repo], None).findings

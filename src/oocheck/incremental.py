@@ -60,8 +60,8 @@ def collect(files: Iterable[SourceFile], sources: dict[Path, bytes], cache: Cach
     index = RepoIndex.collect(files, sources, methods, summaries)
 
     def store() -> None:
-        methods.flush()
-        summaries.flush()
+        methods.flush({m.digest for m in index.modules})
+        summaries.flush({m.stable_path for m in index.modules})
     return index, store
 
 
@@ -124,11 +124,12 @@ class SummaryCache:
         if module.path not in self.transient:
             self.added[module.stable_path] = (module.digest, module.name, self._root(module), made)
 
-    def flush(self) -> None:
+    def flush(self, current: set[str]) -> None:
         """Write the summaries with those this run made (one file, replaced whole: two runs at once
-        leave one's or the other's)."""
+        leave one's or the other's), within the bound of `_bounded` (`current`: this run's modules'
+        paths; a deleted or renamed file leaves an entry behind)."""
         if self.added:
-            self.cache.put(SUMMARIES, self.key, marshal.dumps({**self.stored, **self.added}))
+            self.cache.put(SUMMARIES, self.key, marshal.dumps(_bounded({**self.stored, **self.added}, current)))
 
 
 def _packed_key(kind: str) -> str:
@@ -180,12 +181,13 @@ class MethodCache:
         """Kept until `flush`: written with the rest of the cache store, off the critical path."""
         self._added[module.digest] = facts
 
-    def flush(self) -> None:
-        """Write the facts with those added. None is dropped: a check of one file sees only it."""
+    def flush(self, current: set[str]) -> None:
+        """Write the facts with those added, within the bound of `_bounded` (`current`: this run's
+        modules' digests; every edit of a file adds an entry)."""
         if not self._added:
             return
         stored = self._stored if self._stored is not None else self._read()
-        self.cache.put(METHODS, self.key, marshal.dumps({**stored, **self._added}))
+        self.cache.put(METHODS, self.key, marshal.dumps(_bounded({**stored, **self._added}, current)))
         self._added.clear()
 
 
@@ -274,7 +276,7 @@ def _entry_key(module: ModuleInfo, root: str, closure: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# The fewest walk effects the cache keeps, whatever the run (a one-file check has one module).
+# The fewest entries a whole-repo cache entry keeps, whatever the run (a one-file check has one module).
 MIN_KEPT = 5000
 
 
@@ -308,20 +310,25 @@ class EffectsCache:
         self._added[key] = {"during": during.to_data(), "after": after.to_data()}
 
     def flush(self, current: set[str]) -> None:
-        """Write the entries with those added. An edit gives new keys to every module that imports
-        the edited one, so old entries pile up: past `max(4 * current, MIN_KEPT)` entries the oldest
-        that no module of this run has as its key are dropped. None is dropped below that bound: a
-        check of one file sees only part of the repo, and the rest still serve the next hook run."""
+        """Write the entries with those added, within the bound of `_bounded` (`current`: this run's
+        modules' keys; an edit gives new keys to every module that imports the edited one)."""
         if not self.cache.enabled or not self._added:
             return
-        entries = {**self._entries(), **self._added}  # insertion order: oldest first
-        limit = max(4 * len(current), MIN_KEPT)
-        if len(entries) > limit:
-            others = [key for key in entries if key not in current]
-            for key in others[: len(entries) - limit]:
-                del entries[key]
-        self.cache.put(EFFECTS, self.key, marshal.dumps(entries))
+        self.cache.put(EFFECTS, self.key, marshal.dumps(_bounded({**self._entries(), **self._added}, current)))
         self._added.clear()
+
+
+def _bounded(entries: dict[str, Any], current: set[str]) -> dict[str, Any]:
+    """A whole-repo entry's `entries` (insertion order: oldest first) without the oldest that no
+    module of this run uses, past `max(4 * len(current), MIN_KEPT)` of them. None is dropped below
+    that bound: a check of one file sees only part of the repo, and the rest still serve the next
+    hook run."""
+    limit = max(4 * len(current), MIN_KEPT)
+    if len(entries) > limit:
+        others = [key for key in entries if key not in current]
+        for key in others[: len(entries) - limit]:
+            del entries[key]
+    return entries
 
 
 def _store(index: RepoIndex, effects: EffectsCache, keys: dict[ModuleInfo, str], walked: list[Walked],
