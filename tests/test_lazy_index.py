@@ -231,8 +231,8 @@ def test_modules_built_from_summaries_resolve_as_parsed_ones(tmp_path: Path) -> 
     parsed = RepoIndex.collect(files)
     cache = Cache.open(tmp_path / "c", [])
     writer = SummaryCache(cache, use=False)
-    RepoIndex.collect(files, summaries=writer)
-    writer.flush()
+    written = RepoIndex.collect(files, summaries=writer)
+    writer.flush({m.stable_path for m in written.modules})
     lazy = RepoIndex.collect(files, summaries=SummaryCache(cache, use=True))
     assert not any(m.is_parsed for m in lazy.modules)  # resolution needs no statement
     assert [_module_state(m) for m in lazy.modules] == [_module_state(m) for m in parsed.modules]
