@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from oocheck import __version__, editor
 from oocheck.baseline import BaselineError, apply_baseline, write_baseline
@@ -272,6 +270,9 @@ def rules() -> None:
         for rule in entries:
             sys.stdout.write(f"{rule.code}\t{rule.name}\t{rule.predicts}\t{rule.levels()}\t{rule.summary()}\n")
         return
+    from rich.console import Console  # a terminal's table: rich only here, not in a check's start-up
+    from rich.table import Table
+
     table = Table("code", "name", "predicts", "confidence", "summary", box=None)
     for rule in entries:
         table.add_row(rule.code, rule.name, rule.predicts, rule.levels(), rule.summary())

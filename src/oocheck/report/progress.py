@@ -9,9 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 SHOW_AFTER_SECONDS = 1.0
 
 
@@ -27,6 +24,9 @@ def progress_on(stream: TextIO, description: str, delay: float = SHOW_AFTER_SECO
     if not enabled or not wanted(stream):
         yield
         return
+    from rich.console import Console  # only when someone watches: rich costs a short run's start-up
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                         console=Console(file=stream, no_color=bool(os.environ.get("NO_COLOR"))), transient=True)
     progress.add_task(description, total=None)
