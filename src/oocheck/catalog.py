@@ -15,7 +15,7 @@ from typing import Protocol
 from oocheck import mypy_bridge
 from oocheck.diagnostics import Confidence
 from oocheck.registry import load_rules
-from oocheck.rule import first_sentence
+from oocheck.rule import Rule, first_sentence
 
 UNREADABLE_CODE = "OO000"
 UNUSED_SUPPRESSION_CODE = "OO001"
@@ -119,7 +119,8 @@ ENGINE_CODES: tuple[EngineCode, ...] = (
 )
 
 
-def catalog(extra_rule_dirs: Sequence[Path] = ()) -> list[CodeDoc]:
-    """Every documented code, sorted by code."""
-    entries: list[CodeDoc] = [*ENGINE_CODES, *load_rules(list(extra_rule_dirs)), *mypy_bridge.documented_codes()]
+def catalog(extra_rule_dirs: Sequence[Path] = (), rules: Sequence[type[Rule]] | None = None) -> list[CodeDoc]:
+    """Every documented code, sorted by code; `rules`: the rules already loaded, if they were."""
+    found = rules if rules is not None else load_rules(list(extra_rule_dirs))
+    entries: list[CodeDoc] = [*ENGINE_CODES, *found, *mypy_bridge.documented_codes()]
     return sorted(entries, key=lambda entry: entry.code)

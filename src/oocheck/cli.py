@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -19,10 +19,11 @@ from oocheck.diagnostics import Confidence, Finding
 from oocheck.discovery import DiscoveryError
 from oocheck.engine import check_paths, project_folder
 from oocheck.fixes import command as fixes
-from oocheck.registry import RuleLoadError
+from oocheck.registry import RuleLoadError, load_rules
 from oocheck.report import FORMATS, ReportContext, default_format
 from oocheck.report.progress import progress_on
 from oocheck.report.statistics import write_statistics
+from oocheck.rule import Rule
 from oocheck.source_text import SourceText
 from oocheck.symbols import SymbolTable
 
@@ -51,9 +52,9 @@ def _split_codes(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
 
 
-def _check_codes(config: Config) -> None:
+def _check_codes(config: Config, rules: Sequence[type[Rule]]) -> None:
     """A code or prefix in select/ignore that matches no rule is a typo: say so rather than check nothing."""
-    known = [entry.code for entry in catalog(config.extra_rule_dirs)]
+    known = [entry.code for entry in catalog(rules=rules)]
     given = [*config.select, *config.ignore, *(c for codes in config.per_file_ignores.values() for c in codes)]
     unknown = sorted({c for c in given if not any(k.startswith(c) for k in known)})
     if unknown:
@@ -179,7 +180,9 @@ def check(
             cache=False if no_cache else None,
             jobs=jobs,
         )
-        _check_codes(config)
+        # Loaded once for the run (finding them walks every rule pack), before any path is looked at.
+        rule_classes = load_rules(list(config.extra_rule_dirs))
+        _check_codes(config, rule_classes)
         if config.python is not None and not config.python.exists():
             given = f"--python {python}" if python is not None else f"{config.source}: python = {config.python}"
             raise ConfigError(f"{given}: no such interpreter or environment")
@@ -203,9 +206,9 @@ def check(
             # only scan the index once more (0.1 s on Django), to free nothing.
             gc.disable()
         with progress_on(sys.stderr, "oocheck: checking", enabled=output_format == "text"):
-            result = check_paths(existing, config, overrides=overrides, only=only)
+            result = check_paths(existing, config, rule_classes, overrides=overrides, only=only)
         context = ReportContext(sources=result.sources,
-                                rules=catalog(config.extra_rule_dirs) if output_format == "sarif" else None)
+                                rules=catalog(rules=rule_classes) if output_format == "sarif" else None)
         findings = result.findings
         if stdin_filename is not None:
             findings = editor.findings_of(findings, stdin_filename)
@@ -229,7 +232,7 @@ def check(
         raise typer.Exit(fixes.show_diff(findings, unsafe_fixes))
     if fix:
         def recheck() -> tuple[list[Finding], int]:
-            again = check_paths(existing, config, only=only)
+            again = check_paths(existing, config, rule_classes, only=only)
             # The fixed files changed: their symbols are read anew.
             kept = apply_baseline(again.findings, baseline, SymbolTable(SourceText()))[0] if baseline else again.findings
             return kept, len(again.reported) if only is not None and again.reported is not None else again.files
