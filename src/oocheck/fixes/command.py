@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from oocheck.diagnostics import Finding
-from oocheck.fixes.apply import FixPlan, plan_fixes
+
+if TYPE_CHECKING:  # apply.py (difflib, hashlib) is imported when fixes are planned, not on every check
+    from oocheck.fixes.apply import FixPlan
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
@@ -38,6 +40,8 @@ def fixable_note(findings: Sequence[Finding]) -> str | None:
 def show_diff(findings: Sequence[Finding], unsafe: bool, out: TextIO | None = None,
               err: TextIO | None = None) -> int:
     """Print the fixes as a unified diff, write nothing; exit 1 when a file would change (as `ruff --diff`)."""
+    from oocheck.fixes.apply import plan_fixes
+
     out, err = out or sys.stdout, err or sys.stderr
     plan = plan_fixes(findings, unsafe)
     for file in plan.files:
@@ -55,6 +59,8 @@ def apply_and_recheck(findings: Sequence[Finding], files: int, recheck: Callable
                       err: TextIO | None = None) -> list[Finding]:
     """Write the fixes of `findings`, check again with `recheck` (the findings it reports and the
     number of files), report what remains: the findings the exit code is decided by."""
+    from oocheck.fixes.apply import plan_fixes
+
     out, err = out or sys.stdout, err or sys.stderr
     plan = plan_fixes(findings, unsafe)
     plan.write()
