@@ -11,7 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from oocheck import __version__, editor
+from oocheck import __version__, cli_params, editor
 from oocheck.baseline import BaselineError, apply_baseline, write_baseline
 from oocheck.catalog import catalog
 from oocheck.config import Config, ConfigError, load_config
@@ -39,6 +39,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=cli_params.Group,  # options converted without pydantic where typer 0.29 would import it
 )
 
 
@@ -61,7 +62,7 @@ def _check_codes(config: Config, rules: Sequence[type[Rule]]) -> None:
         raise ConfigError(f"unknown rule code(s) {', '.join(unknown)} in select/ignore; `oocheck rules` lists them")
 
 
-@app.command()
+@app.command(cls=cli_params.Command)
 def check(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: the current folder).")] = None,
@@ -261,7 +262,7 @@ def _exit_code(run: Callable[[], None]) -> int:
     return EXIT_CLEAN
 
 
-@app.command()
+@app.command(cls=cli_params.Command)
 def rules() -> None:
     """List every rule: code, name, the exception it predicts, the confidence levels of its findings."""
     try:
@@ -282,7 +283,7 @@ def rules() -> None:
     Console(soft_wrap=True, emoji=False).print(table)
 
 
-@app.command()
+@app.command(cls=cli_params.Command)
 def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. OO101 or undefined-instance-attribute.")]) -> None:
     """Print the documentation of one rule."""
     wanted = code.strip()
@@ -295,7 +296,7 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. 
     raise typer.Exit(EXIT_USAGE)
 
 
-@app.command()
+@app.command(cls=cli_params.Command)
 def context(
     target: Annotated[str, typer.Argument(help=(
         "pkg.mod:Class, pkg.mod, path/to/mod.py[:Class], or the path of a file not written yet."))],
@@ -341,7 +342,7 @@ def context(
     sys.stdout.write(to_json(found) if output_format == "json" else to_markdown(found, max_tokens))
 
 
-@app.command()
+@app.command(cls=cli_params.Command)
 def version() -> None:
     """Print the version."""
     sys.stdout.write(f"oocheck {__version__}\n")
@@ -361,7 +362,7 @@ def _options(
     del show_version
 
 
-@app.command()
+@app.command(cls=cli_params.Command)
 def study(
     path: Annotated[Path, typer.Argument(help="A RealClassEval package root, or any folder below it.")],
     split: Annotated[str | None, typer.Option(help="The split to study, e.g. csn (default: the only one, "

@@ -1,0 +1,80 @@
+"""A check's start-up: the modules it does not need stay unimported; options convert as typer converts them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from oocheck import cli, cli_params
+
+# Made lazy for a plain check: each one cost the pre-commit hook's start-up (issue #5).
+NOT_IMPORTED = ["pydantic", "typer._adapters", "rich", "oocheck.fixes.apply", "oocheck.mypy_bridge.runner"]
+
+RUN = """
+import json, sys
+from oocheck import cli
+sys.argv = ["oocheck", *sys.argv[1:]]
+try:
+    cli.app()
+except SystemExit as done:
+    code = done.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["--no-mypy", "--no-cache", "bad.py"],
+    ["--no-mypy", "--cache-dir", "cache", "--in-project", "--select", "OO1", "bad.py"],
+    ["--stdin-filename", "bad.py", "--cache-dir", "cache"],
+    ["--no-mypy", "--format", "jsonl", "--no-cache", "."],
+])
+def test_a_check_imports_only_what_it_needs(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "bad.py").write_text("class A:\n    pass\n\n\nA().b\n")
+    proc = subprocess.run([sys.executable, "-c", RUN, "check", *args], cwd=tmp_path, capture_output=True, text=True,
+                          input="class A:\n    pass\n\n\nA().c\n", timeout=120)
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["code"] == 1, proc.stdout + proc.stderr
+    imported = set(result["modules"])
+    if not cli_params.TEXT_VALUES and typer.__version__.startswith("0.29"):
+        pytest.fail("typer 0.29's internals moved: cli_params converts nothing, and pydantic is imported again")
+    assert [name for name in NOT_IMPORTED if name in imported] == []
+
+
+def _params() -> list[tuple[str, Any]]:
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.core.TyperGroup)
+    return [(name, param) for name, command in group.commands.items() for param in command.params]
+
+
+# Values as a shell gives them: text (clicks's parser has split lists into tuples).
+TEXTS = ["", "x", "OO101,OO102", " spaced ", "é", "-", "~", ".", "a/", "./a//b/", "/no/such/file", "\udcff"]
+
+
+@pytest.mark.skipif(not cli_params.TEXT_VALUES, reason="typer before 0.29: typer's own conversion")
+@pytest.mark.parametrize(("name", "param"), _params(), ids=lambda value: getattr(value, "name", value))
+def test_options_convert_as_typer_converts_them(name: str, param: Any, tmp_path: Path) -> None:
+    """Every value of every option: the same result, or the same error, as typer's own adapter."""
+    from typer._coercion import build_runtime_param
+
+    group = typer.main.get_command(cli.app)
+    ctx = group.make_context("oocheck", [name], resilient_parsing=True)
+    ours, typers = param.get_runtime_param(), build_runtime_param(param.type_descriptor)
+    assert isinstance(ours, cli_params._TextValue)
+    (tmp_path / "file").write_text("")
+    values: list[Any] = [None, *TEXTS, str(tmp_path), f"{tmp_path}/file", f"{tmp_path}/file/", ("a", "b/"), (), True]
+    for value in values:
+        results = []
+        for runtime in (ours, typers):
+            try:
+                results.append(("value", runtime.coerce(value, param=param, ctx=ctx)))
+            except Exception as exc:
+                results.append(("error", f"{type(exc).__name__}: {exc}"))
+        assert results[0] == results[1], (name, value)
+        if results[0][0] == "value":
+            assert type(results[0][1]) is type(results[1][1])
