@@ -135,3 +135,17 @@ def test_a_bare_comment_is_unused_only_when_every_code_was_checked() -> None:
     everything = suppressions.unused_findings(["s.py"], lambda code: True, True, Confidence.HIGH)
     assert [(f.line, f.message) for f in everything] == [(5, "unused suppression: no finding on this statement")]
     assert suppressions.unused_findings(["s.py"], lambda code: True, False, Confidence.HIGH) == []
+
+
+def test_a_partial_check_reports_the_unused_comments_of_its_files_only(tmp_path: Path) -> None:
+    """As a full check does for those files (pre-commit reads no other file's comments for them)."""
+    unused = "x = 1  # oocheck: ignore[OO101]\n"
+    (tmp_path / "base.py").write_text(CLASS + unused, encoding="utf-8")
+    (tmp_path / "user.py").write_text("import base\n" + unused, encoding="utf-8")
+    (tmp_path / "other.py").write_text(unused, encoding="utf-8")
+    config = Config(mypy=False, cache=False)
+    full = check_paths([tmp_path], config).findings
+    partial = check_paths([tmp_path], config, only=[tmp_path / "base.py"]).findings
+    names = {Path(f.path).name for f in partial}
+    assert names == {"base.py", "user.py"} and {f.code for f in partial} == {"OO001"}
+    assert [(f.path, f.line) for f in partial] == [(f.path, f.line) for f in full if Path(f.path).name in names]
