@@ -18,7 +18,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, metadata
 from typing import TYPE_CHECKING, Any, TextIO
 
 from oocheck import __version__
@@ -37,6 +36,8 @@ _LINE_NUMBERS = re.compile(r":\d+(?::\d+)?")
 
 def help_uri() -> str | None:
     """The README's rule table at the project's declared home, if the installed metadata names one."""
+    from importlib.metadata import PackageNotFoundError, metadata  # for SARIF only, not every check's start-up
+
     try:
         urls = metadata("oocheck").get_all("Project-URL") or []
     except PackageNotFoundError:

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import typer.main
 
-from oocheck import cli, cli_params
+from oocheck import cli, cli_params, registry
 
 # Made lazy for a plain check: each one cost the pre-commit hook's start-up (issue #5).
-NOT_IMPORTED = ["pydantic", "typer._adapters", "rich", "oocheck.fixes.apply", "oocheck.mypy_bridge.runner"]
+NOT_IMPORTED = ["pydantic", "typer._adapters", "rich", "importlib.metadata", "oocheck.fixes.apply",
+                "oocheck.mypy_bridge.runner"]
 
 RUN = """
 import json, sys
@@ -78,3 +79,38 @@ def test_options_convert_as_typer_converts_them(name: str, param: Any, tmp_path:
         assert results[0] == results[1], (name, value)
         if results[0][0] == "value":
             assert type(results[0][1]) is type(results[1][1])
+
+
+def _dist(folder: Path, name: str, entry_points: str | None) -> None:
+    (folder / name).mkdir(parents=True)
+    if entry_points is not None:
+        (folder / name / "entry_points.txt").write_text(entry_points, encoding="utf-8")
+
+
+def test_entry_points_are_found_as_importlib_metadata_finds_them(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import entry_points
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    _dist(first, "Pack_A-1.0.dist-info", "[oocheck.rules]\nrules = pack_a.rules\n[other]\nx = nope\n")
+    _dist(first, "pack.a-2.0.dist-info", "[oocheck.rules]\nrules = shadowed_by_the_same_name\n")
+    _dist(first, "pack_b-1.0.egg-info", "# a comment\n\n  [ oocheck.rules ]  \n  b= pack_b : x = y \n")
+    _dist(first, "pack_g-1.0.egg-info", "# a comment\n\n  [oocheck.rules]  \n  g= pack_g : x = y \n")
+    _dist(first, "pack_c-1.0.dist-info", None)  # no entry points at all
+    _dist(first, "pack_d-1.0.dist-info", "[[oocheck.rules]]\nd = pack_d\n")
+    (first / "pack_e-1.0.dist-info").mkdir()
+    (first / "pack_e-1.0.dist-info" / "entry_points.txt").mkdir()  # unreadable: left out
+    _dist(second, "pack_a-3.0.dist-info", "[oocheck.rules]\nrules = shadowed_by_the_first_folder\n")
+    _dist(second, "pack_f-1.0.dist-info", "[oocheck.rules]\nf = pack_f\n")
+    monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "missing"), str(second)])
+    expected = {ep.value for ep in entry_points(group="oocheck.rules")}
+    assert registry._entry_point_values("oocheck.rules") == expected
+    # One pack_a of the first folder (which one: the folder's listing order), no section named " oocheck.rules ".
+    assert len(expected & {"pack_a.rules", "shadowed_by_the_same_name"}) == 1
+    assert expected - {"pack_a.rules", "shadowed_by_the_same_name"} == {"pack_d", "pack_f", "pack_g : x = y"}
+    # An installation it does not read as importlib.metadata does is left to importlib.metadata.
+    (tmp_path / "rules.zip").write_bytes(b"")
+    monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "rules.zip")])
+    with pytest.raises(registry._Unusual):
+        registry._entry_point_values("oocheck.rules")
+    assert registry.entry_point_values("oocheck.rules") == {ep.value for ep in entry_points(group="oocheck.rules")}
