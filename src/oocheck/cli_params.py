@@ -16,7 +16,7 @@ avoids the adapter in 0.29; building the click command once per run is what type
 
 typer before 0.29 has no such adapters: there nothing is changed. A typer whose internals moved
 (the names imported below, `_runtime_param`) is left alone too, only slower;
-tests/test_cli_params.py fails then, and compares every conversion here with typer's own.
+tests/test_startup.py fails then, and compares every conversion here with typer's own.
 """
 
 from __future__ import annotations
