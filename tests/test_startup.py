@@ -109,6 +109,11 @@ def test_entry_points_are_found_as_importlib_metadata_finds_them(tmp_path: Path,
     assert len(expected & {"pack_a.rules", "shadowed_by_the_same_name"}) == 1
     assert expected - {"pack_a.rules", "shadowed_by_the_same_name"} == {"pack_d", "pack_f", "pack_g : x = y"}
     # An installation it does not read as importlib.metadata does is left to importlib.metadata.
+    _dist(second, "pack_h-1.0.dist-info", "before = any section\n[console_scripts]\nno equals sign\n")
+    with pytest.raises(registry._Unusual):
+        registry._entry_point_values("oocheck.rules")
+    with pytest.raises((TypeError, ValueError)):  # importlib.metadata fails on it too
+        entry_points(group="oocheck.rules")
     (tmp_path / "rules.zip").write_bytes(b"")
     monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "rules.zip")])
     with pytest.raises(registry._Unusual):

@@ -97,10 +97,11 @@ def _section_values(text: str, group: str) -> set[str]:
             continue
         if line.startswith("[") and line.endswith("]"):
             section = line.strip("[]")
-        elif section == group:
+        elif section is not None:
             if "=" not in line:
-                raise _Unusual  # importlib.metadata fails on it, in its own words
-            values.add(line.split("=", 1)[1].strip())
+                raise _Unusual  # importlib.metadata fails on it (in any section), in its own words
+            if section == group:
+                values.add(line.split("=", 1)[1].strip())
     return values
 
 
