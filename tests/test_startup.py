@@ -42,9 +42,13 @@ def test_a_check_imports_only_what_it_needs(tmp_path: Path, args: list[str]) -> 
     result = json.loads(proc.stdout.splitlines()[-1])
     assert result["code"] == 1, proc.stdout + proc.stderr
     imported = set(result["modules"])
-    if not cli_params.TEXT_VALUES and typer.__version__.startswith("0.29"):
-        pytest.fail("typer 0.29's internals moved: cli_params converts nothing, and pydantic is imported again")
-    assert [name for name in NOT_IMPORTED if name in imported] == []
+    absent = NOT_IMPORTED
+    if not cli_params.TEXT_VALUES:
+        # Verified on typer 0.29: there its internals must be found. A later typer that moved them
+        # converts through its adapters again, slower and as correct: that alone must not fail CI.
+        assert not typer.__version__.startswith("0.29."), "typer 0.29's internals moved: pydantic is imported again"
+        absent = [name for name in NOT_IMPORTED if name not in ("pydantic", "typer._adapters")]
+    assert [name for name in absent if name in imported] == []
 
 
 def _params() -> list[tuple[str, Any]]:
