@@ -15,8 +15,8 @@ would keep oocheck out of any environment that needs a newer typer; no annotatio
 avoids the adapter in 0.29; building the click command once per run is what typer does already.
 
 typer before 0.29 has no such adapters: there nothing is changed. A typer whose internals moved
-(the names imported below, `_runtime_param`) is left alone too, only slower;
-tests/test_startup.py fails then, and compares every conversion here with typer's own.
+(the names imported below, `_runtime_param`) is left alone too, only slower: tests/test_startup.py
+fails on a typer 0.29 where that happens, and compares every conversion here with typer's own.
 """
 
 from __future__ import annotations
