@@ -51,7 +51,7 @@ _NOTHING_CAUGHT: frozenset[str] = frozenset()
 Env = dict[str, Value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scope:
     """Where code runs: a module body, a class body or a function."""
 
@@ -62,7 +62,7 @@ class Scope:
     self_name: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttributeAccess:
     """One `receiver.attr` in the repo, with what the receiver was inferred to be."""
 
@@ -86,7 +86,7 @@ class AttributeAccess:
         return exception in self.caught or bool(self.caught & BROAD_EXCEPTIONS) or self.attr in self.guarded_names
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValueFault:
     """An operation that raises for the types of its operands (`None` iterated, `float.decode`)."""
 
@@ -100,7 +100,7 @@ class ValueFault:
     chain: tuple[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.AST], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallFault:
     """A call whose arguments make the callee raise on its straight-line path."""
 
@@ -189,7 +189,7 @@ def _result(outcome: values_ops.Outcome) -> Value:
     return literal(outcome.result, outcome.const)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallSite:
     """One call in the repo: what is called, and on what receiver for `x.method(...)`."""
 

@@ -31,7 +31,7 @@ class BindingKind(enum.Enum):
     CLASS_STORED_OUTSIDE = "class attribute assigned after the class statement"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binding:
     """One place where an attribute of a class gets a value."""
 
@@ -219,7 +219,7 @@ class LazyNames(dict[str, Any]):
         return super().pop(key, *default)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportBinding:
     """What a local name of a module refers to through an import statement."""
 

@@ -16,7 +16,7 @@ class _NoConst:
 NO_CONST = _NoConst()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Instance:
     """An instance of `cls`; `exact` when it cannot be an instance of a subclass (made by `C(...)`);
     `const` the value itself when it is a known constant (`633.0`, `None`, `"abc"`)."""
@@ -29,7 +29,7 @@ class Instance:
     origin: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassObject:
     """The class object itself (`C`, or `cls` in a classmethod when not exact)."""
 
@@ -37,24 +37,24 @@ class ClassObject:
     exact: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModuleValue:
     module: ModuleInfo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StdlibModule:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SuperValue:
     """`super()` inside a method of `cls`."""
 
     cls: ClassInfo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionValue:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     module: ModuleInfo
