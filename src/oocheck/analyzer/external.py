@@ -64,12 +64,13 @@ class ExternalClass:
         for klass in obj.__mro__:
             if klass is object or klass.__module__ == "builtins":
                 continue  # builtin types expose every instance attribute as a descriptor in dir()
-            if not _has_python_source(klass):
+            facts = _source_instance_attrs(klass)
+            if facts is None:
                 # A class written in C whose instances carry a __dict__ (ast nodes, ctypes structures)
                 # gets its instance attributes from C code that no source shows.
                 dynamic = dynamic or getattr(klass, "__dictoffset__", 0) != 0
                 continue
-            found, is_dynamic = _source_instance_attrs(klass)
+            found, is_dynamic = facts
             names |= found
             dynamic = dynamic or is_dynamic
         return frozenset(names), dynamic
@@ -121,7 +122,6 @@ def _overrides(cls: type, name: str) -> bool:
     return any(isinstance(vars(klass).get(name), types.FunctionType) for klass in cls.__mro__)
 
 
-@functools.cache
 def _class_node(klass: type) -> ast.ClassDef | None:
     """The class statement of a class, or None (a C type). Found as `inspect.getsource` finds it (the
     first class statement of its module's file with its qualified name) in the module's syntax tree,
@@ -136,7 +136,10 @@ def _class_node(klass: type) -> ast.ClassDef | None:
     return node if node is not None else _class_node_from_source(klass)
 
 
-@functools.cache
+# The classes asked for come a file at a time (a class's MRO, then the next class): the last few
+# trees are kept so that a file is parsed once, and no more (kept for the whole run, the standard
+# library's trees were 19 MiB of Django's check, copied into both processes of parallel.py).
+@functools.lru_cache(maxsize=4)
 def _module_tree(filename: str) -> ast.Module | None:
     try:
         return ast.parse(Path(filename).read_bytes(), filename)
@@ -172,16 +175,14 @@ def _class_node_from_source(klass: type) -> ast.ClassDef | None:
     return first if isinstance(first, ast.ClassDef) else None
 
 
-def _has_python_source(klass: type) -> bool:
-    """A class statement can be found for it (a C type may sit in a module that has a file)."""
-    return _class_node(klass) is not None
-
-
-def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
-    """`self.x = ...` targets in the source of a pure-Python class; True when setattr is dynamic."""
+@functools.cache
+def _source_instance_attrs(klass: type) -> tuple[frozenset[str], bool] | None:
+    """`self.x = ...` targets in the source of a pure-Python class, and True when setattr is dynamic;
+    None when no class statement is found for it (a C type may sit in a module that has a file).
+    Only these facts are kept, not the statement."""
     tree = _class_node(klass)
     if tree is None:
-        return set(), False
+        return None
     names: set[str] = set()
     dynamic = False
     for node in walk(tree):
@@ -198,7 +199,7 @@ def _source_instance_attrs(klass: type) -> tuple[set[str], bool]:
         elif (isinstance(node, ast.Attribute) and node.attr == "__dict__"
               and isinstance(node.value, ast.Name) and node.value.id == "self"):
             dynamic = True
-    return names, dynamic
+    return frozenset(names), dynamic
 
 
 @functools.cache
