@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from oocheck import mypy_bridge
+from oocheck import incremental, mypy_bridge
 from oocheck.cli import app
 from oocheck.config import Config, ConfigError, load_config
 from oocheck.diagnostics import Confidence, Finding, Location
@@ -266,3 +266,32 @@ def test_a_failed_check_stops_mypy(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert time.monotonic() - began < 30
     assert started and started[0].wait().warning == "mypy was cancelled; mypy's findings are left out for 1 of 1 " \
         "file group(s) (the rules' findings are complete)"
+
+
+def test_jobs_one_runs_mypy_before_the_index_with_the_same_findings(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path)
+    together = check(path)
+    order: list[str] = []
+    real_start = mypy_bridge.start_mypy
+    real_collect = incremental.collect
+
+    def start(*args: object, **kwargs: object) -> runner.MypyInBackground:
+        background = real_start(*args, **kwargs)  # type: ignore[arg-type]
+        real_wait = background.wait
+
+        def wait() -> runner.MypyRun:
+            order.append("mypy done")
+            return real_wait()
+        monkeypatch.setattr(background, "wait", wait)
+        return background
+
+    def collect(*args: object, **kwargs: object) -> object:
+        order.append("index")
+        return real_collect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mypy_bridge, "start_mypy", start)
+    monkeypatch.setattr(incremental, "collect", collect)
+    alone = check(path, jobs=1)
+    assert order[:2] == ["mypy done", "index"]
+    assert alone.findings == together.findings and codes_by_line(alone)[10] == ["OO180"]

@@ -185,6 +185,10 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if mypy is not None and config.jobs == 1:
+            # One process at a time, the least memory: mypy's worker (about 300 MiB on Django) ends
+            # before the index is built, instead of running beside it; the check takes their sum.
+            mypy.wait()
         wanted = None if only is None else {p.resolve() for p in only}
         return _check_indexed(files, project, config, rules, mypy, started, buffers, partial,
                               _Run(cache, wanted, warnings, probe))
