@@ -86,3 +86,13 @@ def test_targets_judge_medians_and_ratios(speed: ModuleType, tmp_path: Path) -> 
     assert found["oocheck --stdin-filename warm"]["status"] == "n/a"  # not measured is not a pass
     assert found["peak memory, every oocheck row"]["value"] == pytest.approx(500.0)
     assert found["peak memory, every oocheck row"]["status"] == "FAIL"
+
+
+def test_two_processes_at_once_are_summed_also_after_the_first_second(speed: ModuleType, tmp_path: Path) -> None:
+    # Memory is read every 0.5 s after the first second (each read slows the measured processes):
+    # two processes holding 60 MiB each from 1.2 s to 2.4 s still add up.
+    hold = "import time; time.sleep(1.2); b = b'x' * (60 << 20); time.sleep(1.2)"
+    both = f"import subprocess, sys; c = subprocess.Popen([sys.executable, '-c', {hold!r}]); exec({hold!r}); c.wait()"
+    measured = speed.measure([sys.executable, "-c", both], tmp_path, tmp_path / "both.log", timeout=60)
+    assert measured.returncode == 0
+    assert measured.max_rss_kib < 100 * 1024 < measured.tree_kib, measured
