@@ -118,12 +118,18 @@ def mypy_findings(run: MypyRun, index: RepoIndex, only: set[Path] | None = None)
     """The findings the table maps, for the modules of `index` (files it could not parse are left out);
     `only`: for these files alone (resolved paths; a partial check reports no others, and looking
     into the other modules would parse them)."""
-    modules = {str(m.path.resolve()): m for m in index.modules}
+    # Resolving a path costs system calls per component: each file once, and in a partial check only
+    # the modules named like a reported file (a hook run on Django: 2,500 diagnostics, 885 modules).
+    names = {path.name for path in only} if only is not None else None
+    modules = {m.path.resolve(): m for m in index.modules if names is None or m.path.name in names}
+    resolved: dict[str, Path] = {}
     import_lines: dict[str, set[int]] = {}
     findings: list[Finding] = []
     for diag in run.diagnostics:
-        path = Path(diag.path).resolve()
-        module = modules.get(str(path))
+        path = resolved.get(diag.path)
+        if path is None:
+            path = resolved[diag.path] = Path(diag.path).resolve()
+        module = modules.get(path)
         if module is None or (only is not None and path not in only):
             continue
         if diag.code == "attr-defined" and IMPORT_MESSAGE.search(diag.message):
