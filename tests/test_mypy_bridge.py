@@ -295,3 +295,39 @@ def test_jobs_one_runs_mypy_before_the_index_with_the_same_findings(tmp_path: Pa
     alone = check(path, jobs=1)
     assert order[:2] == ["mypy done", "index"]
     assert alone.findings == together.findings and codes_by_line(alone)[10] == ["OO180"]
+
+
+def test_a_worker_started_before_the_files_are_found_runs_the_check(tmp_path: Path) -> None:
+    # The check starts a worker first thing (it imports mypy meanwhile) and mypy's run takes it.
+    path = write(tmp_path)
+    runner._SPARE.clear()
+    started: list[object] = []
+    real = runner._spawn
+
+    def counting(errors, command=None):  # type: ignore[no-untyped-def]
+        started.append(command)
+        return real(errors, command)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "_spawn", counting)
+        result = check(path)
+    assert codes_by_line(result) == {6: ["OO101"], 10: ["OO180"]} and not result.warnings
+    assert len(started) == 1 and not runner._SPARE  # one worker: the one started early
+
+
+def test_a_spare_worker_that_died_or_runs_another_command_is_not_used(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path)
+    runner._SPARE.clear()
+    runner.prestart()
+    runner._SPARE[0][1].kill()  # died before the run
+    assert codes_by_line(check(path)) == {6: ["OO101"], 10: ["OO180"]}
+    runner._SPARE.clear()
+    runner.prestart()  # a real worker left by a check that failed before mypy ran ...
+    spare = runner._SPARE[0][1]
+    monkeypatch.setattr(runner, "worker_command",
+                        lambda: [sys.executable, "-c", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)"])
+    result = check(path)
+    # ... is not taken by a run whose workers are another command (a test's stand-in): it is stopped.
+    assert len(result.warnings) == 1 and "boom" in result.warnings[0], result.warnings
+    assert spare.poll() is not None

@@ -156,6 +156,8 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     incremental.py) the modules that do not depend on them are not walked again.
     """
     started = time.perf_counter()
+    if config.mypy and not overrides and any(config.wants(code) for code in mypy_bridge.all_mappings()):
+        mypy_bridge.prestart()  # a worker imports mypy while the files are found
     # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     project = project_folder(paths, config)

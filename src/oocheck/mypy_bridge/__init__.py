@@ -105,6 +105,13 @@ def to_finding(diag: MypyDiagnostic, display: str) -> Finding | None:
                    message=diag.message, confidence=mapping.confidence)
 
 
+def prestart() -> None:
+    """Start a mypy worker before the files are found (runner.prestart)."""
+    from oocheck.mypy_bridge.runner import prestart as start_worker
+
+    start_worker()
+
+
 def start_mypy(files: Sequence[SourceFile], mypy_cache: Path | None, python: Path | None,
                timeout: float) -> MypyInBackground:
     """Start mypy on the discovered files; it runs while oocheck indexes them. `mypy_cache`: the `mypy`

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
+from typing import IO
 
 _WORKER_SOURCE = Path(__file__).with_name("worker.py")
 # Environment variables that would make mypy read another configuration or cache.
@@ -175,6 +176,47 @@ def worker_command() -> list[str]:
     return [sys.executable, "-c", _WORKER_SOURCE.read_text(encoding="utf-8")]
 
 
+def _errors_file() -> IO[str]:
+    # Workers' stderr goes to a file: a pipe nobody reads could fill up and block a worker.
+    return tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+
+
+def _spawn(errors: IO[str], command: list[str] | None = None) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in _MYPY_ENV}
+    return subprocess.Popen(command or worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=errors, text=True, env=env, cwd=tempfile.gettempdir())
+
+
+# A worker started before the files were found (`prestart`): its command, process and stderr file.
+_SPARE: list[tuple[list[str], subprocess.Popen[str], IO[str]]] = []
+
+
+def prestart() -> None:
+    """Start one worker now, before the files are known: it imports mypy (0.1 s) while oocheck reads
+    its configuration and finds the files, and a warm pre-commit run waits for mypy's end. The next
+    `run_mypy` takes it; a worker nobody takes (the check failed first) ends with this process, its
+    stdin closed."""
+    if _SPARE:
+        return
+    command, errors = worker_command(), _errors_file()
+    try:
+        _SPARE.append((command, _spawn(errors, command), errors))
+    except OSError:
+        errors.close()  # run_mypy starts its workers itself, and says why it could not
+
+
+def _take_spare() -> tuple[subprocess.Popen[str], IO[str]] | None:
+    """The worker `prestart` started, if it still runs the worker this run would start."""
+    if not _SPARE:
+        return None
+    command, worker, errors = _SPARE.pop()
+    if worker.poll() is None and command == worker_command():
+        return worker, errors
+    _stop([worker])
+    errors.close()
+    return None
+
+
 @dataclass
 class _Job:
     index: int
@@ -243,16 +285,14 @@ def _run_jobs(jobs: list[_Job], timeout: float,
     results: dict[int, tuple[str, str, int]] = {}
     broken: list[int] = []
     lock = threading.Lock()
-    env = {k: v for k, v in os.environ.items() if k not in _MYPY_ENV}
     # One CPU is left to oocheck's own indexing, which runs meanwhile.
     count = max(1, min(len(jobs), (os.cpu_count() or 1) - 1))
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
-        workers: list[subprocess.Popen[str]] = []
+    spare = _take_spare()
+    with spare[1] if spare is not None else _errors_file() as errors:
+        workers: list[subprocess.Popen[str]] = [spare[0]] if spare is not None else []
         try:
-            for _ in range(count):
-                # stderr goes to a file: a pipe nobody reads could fill up and block the worker.
-                workers.append(subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                stderr=errors, text=True, env=env, cwd=tempfile.gettempdir()))
+            while len(workers) < count:
+                workers.append(_spawn(errors))
         except OSError as exc:
             _stop(workers)
             return results, f"mypy could not be started: {exc}"

@@ -76,7 +76,19 @@ def _check(args: list[str], files: list[str]) -> tuple[str, str, int]:
     return stdout, stderr, status
 
 
+def _preload() -> None:
+    """Import what a run needs before the first job arrives: a worker may be started while oocheck
+    is still finding the files (runner.prestart)."""
+    try:
+        import mypy.build
+        import mypy.main
+    except Exception:  # mypy missing or broken: the job will say so
+        return
+    del mypy
+
+
 def main() -> None:
+    _preload()
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():
