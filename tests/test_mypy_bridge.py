@@ -331,3 +331,11 @@ def test_a_spare_worker_that_died_or_runs_another_command_is_not_used(tmp_path: 
     # ... is not taken by a run whose workers are another command (a test's stand-in): it is stopped.
     assert len(result.warnings) == 1 and "boom" in result.warnings[0], result.warnings
     assert spare.poll() is not None
+
+
+def test_mypys_findings_reach_a_module_linked_under_another_name(tmp_path: Path) -> None:
+    # mypy is given resolved paths; the index keeps the name it found first (alias.py, a link).
+    write(tmp_path, name="boxes.py")
+    (tmp_path / "alias.py").symlink_to(tmp_path / "boxes.py")
+    result = check(tmp_path)
+    assert [(Path(f.path).name, f.line, f.code) for f in result.findings if f.line == 10] == [("alias.py", 10, "OO180")]
