@@ -268,3 +268,17 @@ def test_method_facts_and_summaries_are_bounded_too(tmp_path: Path, monkeypatch:
     current = {m.digest for m in run([repo], tmp_path / "c").index.modules}  # type: ignore[union-attr]
     assert current <= set(incremental.MethodCache(cache)._read())  # this run's are always kept
     assert run([repo], tmp_path / "c", only=[repo / "use.py"]).findings == run([repo], None).findings
+
+
+def test_a_partial_check_of_a_file_found_under_a_link_reports_what_a_full_check_does(tmp_path: Path) -> None:
+    # Discovery keeps the first name it meets (a_link.py, a link to z_real.py): a hook run passing
+    # z_real.py must still report that module, its rule findings and its unused comments.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "z_real.py").write_text("class A:\n    x = 1\n\n\nA().missing\nvalue = 1  # oocheck: ignore[OO101]\n")
+    (repo / "a_link.py").symlink_to(repo / "z_real.py")
+    cache = tmp_path / "c"
+    full = run([repo], cache).findings
+    assert {f.code for f in full} == {"OO101", "OO001"}
+    partial = run([repo], cache, only=[(repo / "z_real.py").resolve()])
+    assert partial.findings == full
