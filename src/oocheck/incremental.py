@@ -222,12 +222,7 @@ def infer(index: RepoIndex, cache: Cache, only: Collection[Path] | None = None) 
     graph = import_graph(index.modules, _imported_names(index))
     keys = _keys(index, graph)
     wanted = set(only)
-    # Resolving every path costs system calls: only the modules of the same file name are resolved.
-    names = {path.name for path in wanted}
-    passed = {m for m in index.modules if m.path.name in names and m.path.resolve() in wanted}
-    missing = wanted - {m.path.resolve() for m in passed}
-    if missing:  # a file found under a link of another name (discovery keeps the first name it meets)
-        passed |= {m for m in index.modules if m.path.resolve() in missing}
+    passed = set(index.modules_at(wanted).values())
     report = passed | importers(graph, passed)
     walk = set(report) | {base.module for m in report for cls in m.classes for base in cls.mro
                           if isinstance(base, ClassInfo)}

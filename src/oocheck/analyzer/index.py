@@ -16,7 +16,7 @@ import hashlib
 import os
 import types
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -201,6 +201,28 @@ class RepoIndex:
         return self.reported is None or id(module) in self.reported
 
     # -- modules ------------------------------------------------------------------------------------
+    def modules_at(self, paths: Collection[Path]) -> dict[Path, ModuleInfo]:
+        """The modules whose files resolve to one of `paths` (resolved paths), by that path. Resolving
+        costs system calls per path component, and this runs on every hook run: a module named like
+        one of `paths` is matched by its absolute path first; the others are resolved only while a
+        path is left unmatched (a project under a linked folder; a file found under a link of another
+        name, since discovery keeps the first name it meets; a path that is no module)."""
+        wanted = set(paths)
+        names = {path.name for path in wanted}
+        named = [m for m in self.modules if m.path.name in names]
+        found: dict[Path, ModuleInfo] = {}
+        for module in named:
+            if (absolute := module.path.absolute()) in wanted:
+                found[absolute] = module
+        for group in (named, self.modules):
+            if len(found) == len(wanted):
+                break
+            taken = set(found.values())
+            for module in group:
+                if module not in taken and (real := module.path.resolve()) in wanted:
+                    found.setdefault(real, module)
+        return found
+
     def find_module(self, name: str, near: ModuleInfo) -> ModuleInfo | None:
         """The repo module `name` as imported from `near`: its own import root first."""
         found = self.by_root.get(near.root, {}).get(name)

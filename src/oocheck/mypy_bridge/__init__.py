@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 from oocheck.analyzer.index import RepoIndex
 from oocheck.analyzer.infer import BROAD_EXCEPTIONS, AttributeAccess, CallSite
 from oocheck.analyzer.members import open_reason
-from oocheck.analyzer.model import ClassInfo, ModuleInfo
+from oocheck.analyzer.model import ClassInfo
 from oocheck.analyzer.values import ClassObject, FunctionValue, Instance, SuperValue, Value
 from oocheck.analyzer.walk import walk
 from oocheck.diagnostics import Confidence, Finding, Location
@@ -125,36 +125,20 @@ def mypy_findings(run: MypyRun, index: RepoIndex, only: set[Path] | None = None)
     """The findings the table maps, for the modules of `index` (files it could not parse are left out);
     `only`: for these files alone (resolved paths; a partial check reports no others, and looking
     into the other modules would parse them)."""
-    # Resolving a path costs system calls per component: each file once, and in a partial check only
-    # the diagnostics and modules named like a reported file (a hook run on Django: 2,500
-    # diagnostics, 885 modules, 200 of them an `__init__.py`).
+    # A partial check looks only at the diagnostics named like a reported file (a hook run on
+    # Django: 2,500 diagnostics), and resolves each path once.
     names = {path.name for path in only} if only is not None else None
-    by_name: dict[str, list[ModuleInfo]] = {}
-    for m in index.modules:
-        by_name.setdefault(m.path.name, []).append(m)
-    real: dict[Path, Path] = {}
-
-    def resolved(path: Path) -> Path:
-        found = real.get(path)
-        if found is None:
-            found = real[path] = path.resolve()
-        return found
-
-    every: dict[Path, ModuleInfo] | None = None
+    modules = index.modules_at(only) if only is not None else {m.path.resolve(): m for m in index.modules}
+    resolved: dict[str, Path] = {}
     import_lines: dict[str, set[int]] = {}
     findings: list[Finding] = []
     for diag in run.diagnostics:
-        given = Path(diag.path)
-        if names is not None and given.name not in names:
+        if names is not None and Path(diag.path).name not in names:
             continue
-        path = resolved(given)
-        if only is not None and path not in only:
-            continue
-        module = next((m for m in by_name.get(given.name, ()) if resolved(m.path) == path), None)
-        if module is None:  # a module linked under another name (mypy is given the resolved paths)
-            if every is None:
-                every = {resolved(m.path): m for m in index.modules}
-            module = every.get(path)
+        path = resolved.get(diag.path)
+        if path is None:
+            path = resolved[diag.path] = Path(diag.path).resolve()
+        module = modules.get(path)
         if module is None:
             continue
         if diag.code == "attr-defined" and IMPORT_MESSAGE.search(diag.message):
