@@ -78,27 +78,25 @@ def _install(params: list[Any]) -> None:
             return
 
 
-class Command(typer.core.TyperCommand):
+class _Converting:
+    """Installs the conversion above on a command's parameters, and on its --help option, which
+    click makes when a run parses its options."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _install(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        _install([option])
+        return option
+
+
+class Command(_Converting, typer.core.TyperCommand):
     """A command of oocheck: typer's, converting text values as above."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _install(self.params)
 
-    def get_help_option(self, ctx: Any) -> Any:  # made when a run parses its options
-        option = super().get_help_option(ctx)
-        _install([option])
-        return option
-
-
-class Group(typer.core.TyperGroup):
+class Group(_Converting, typer.core.TyperGroup):
     """The `oocheck` group (its --version option): typer's, converting text values as above."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _install(self.params)
-
-    def get_help_option(self, ctx: Any) -> Any:  # made when a run parses its options
-        option = super().get_help_option(ctx)
-        _install([option])
-        return option
