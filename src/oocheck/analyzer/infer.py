@@ -27,7 +27,7 @@ from oocheck.analyzer.collect import (
 )
 from oocheck.analyzer.external import ExternalClass, external_class, stdlib_object
 from oocheck.analyzer.index import RepoIndex
-from oocheck.analyzer.members import running_inits
+from oocheck.analyzer.members import find_method, running_inits
 from oocheck.analyzer.model import Binding, BindingKind, ClassInfo, ClassRef, ModuleInfo
 from oocheck.analyzer.signatures import CallShape, Signature, bind
 from oocheck.analyzer.values import (
@@ -1103,8 +1103,6 @@ class FlowWalker:
         receiver (or to the repo function) raises TypeError there, so nothing after it runs. The call
         rules judge the call site for every receiver it may have (a subclass may override the method
         compatibly); here the receiver is known exactly."""
-        from oocheck.analyzer.members import find_method
-
         bound = 0
         if isinstance(expr.func, ast.Attribute) and isinstance(receiver, Instance) and receiver.exact \
                 and isinstance(receiver.cls, ClassInfo):
