@@ -262,11 +262,11 @@ def test_method_facts_and_summaries_are_bounded_too(tmp_path: Path, monkeypatch:
             old.unlink()
         (repo / f"extra{number}.py").write_text("class Extra:\n    def f(self):\n        self.x = 1\n")
         run([repo], tmp_path / "c")
-        methods = incremental.MethodCache(cache)._read()
+        methods = incremental.MethodCache(cache)._entries()
         summaries = marshal.loads(cache.get(incremental.SUMMARIES, incremental.SummaryCache(cache, False).key) or b"")
         assert len(methods) <= 4 * 3 and len(summaries) <= 4 * 3, (number, len(methods), len(summaries))
     current = {m.digest for m in run([repo], tmp_path / "c").index.modules}  # type: ignore[union-attr]
-    assert current <= set(incremental.MethodCache(cache)._read())  # this run's are always kept
+    assert current <= set(incremental.MethodCache(cache)._entries())  # this run's are always kept
     assert run([repo], tmp_path / "c", only=[repo / "use.py"]).findings == run([repo], None).findings
 
 

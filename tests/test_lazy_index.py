@@ -250,9 +250,9 @@ def test_a_summary_of_another_shape_is_not_trusted(tmp_path: Path) -> None:
     check_paths([project], config(cache_dir))
     cache = Cache.open(cache_dir, [])
     reader = SummaryCache(cache, use=True)
-    assert reader.stored
+    assert reader._entries()
     # Intact on disk (its checksum holds), but not what a summary is: each module is parsed instead.
-    broken = {path: (*entry[:3], ("not", "a", "summary")) for path, entry in reader.stored.items()}
+    broken = {path: (*entry[:3], ("not", "a", "summary")) for path, entry in reader._entries().items()}
     cache.put(SUMMARIES, reader.key, marshal.dumps(broken))
     changed = project / "app" / "use.py"
     result = check_paths([project], config(cache_dir), only=[changed])
@@ -267,11 +267,11 @@ def test_an_editor_buffer_leaves_the_files_summary_in_place(tmp_path: Path) -> N
     cache_dir = tmp_path / "c"
     check_paths([project], config(cache_dir))
     path = project / "app" / "use.py"
-    before = SummaryCache(Cache.open(cache_dir, []), use=True).stored[str(path)]
+    before = SummaryCache(Cache.open(cache_dir, []), use=True)._entries()[str(path)]
     buffer = path.read_text() + "\nJob('c').unsaved_attribute\n"
     result = check_paths([project], config(cache_dir), overrides={path: buffer}, only=[path])
     assert any("unsaved_attribute" in f.message for f in result.findings)
-    assert SummaryCache(Cache.open(cache_dir, []), use=True).stored[str(path)] == before
+    assert SummaryCache(Cache.open(cache_dir, []), use=True)._entries()[str(path)] == before
 
 
 def test_a_rule_does_not_parse_subclasses_whose_findings_would_not_be_reported(tmp_path: Path) -> None:

@@ -69,19 +69,44 @@ def _nothing() -> None:
     pass
 
 
-class SummaryCache:
-    """Every module's summary (analyzer/summary.py) in one cache entry per oocheck code and Python:
-    a partial check of Django reads 885 summaries at once instead of parsing 885 files. An entry
-    serves only the text it was made from (its digest), under the same module name and import root;
-    anything else about it (a damaged or foreign shape) means the module is parsed as before."""
+class _PackedEntry:
+    """One whole-repo cache entry (summaries, method facts, walk effects): a dict written with
+    marshal, read at most once, and written once with what this run added (`flush`), within the
+    bound of `_bounded`. A cold check of Django wrote 885 small files per kind before, most of the
+    system time of its cache store. Two runs at once leave one's or the other's entries."""
+
+    def __init__(self, cache: Cache, namespace: str, kind: str) -> None:
+        self.cache = cache
+        self.namespace = namespace
+        self.key = _packed_key(kind)  # a new format simply stops matching the old entry
+        self._stored: dict[Any, Any] | None = None
+        self._added: dict[str, Any] = {}
+
+    def _entries(self) -> dict[Any, Any]:
+        if self._stored is None:
+            self._stored = _read_packed(self.cache, self.namespace, self.key)
+        return self._stored
+
+    def flush(self, current: set[str]) -> None:
+        """Write the entries with those added; `current`: the keys this run's modules have."""
+        if not self.cache.enabled or not self._added:
+            return
+        entries = _bounded({**self._entries(), **self._added}, current)
+        self.cache.put(self.namespace, self.key, marshal.dumps(entries))
+        self._added.clear()
+
+
+class SummaryCache(_PackedEntry):
+    """Every module's summary (analyzer/summary.py), by module path: a partial check of Django reads
+    885 summaries at once instead of parsing 885 files. An entry serves only the text it was made
+    from (its digest), under the same module name and import root; anything else about it (a damaged
+    or foreign shape) means the module is parsed as before. A deleted or renamed file leaves an
+    entry behind, until the bound."""
 
     def __init__(self, cache: Cache, use: bool, transient: set[Path] | None = None) -> None:
-        self.cache = cache
+        super().__init__(cache, SUMMARIES, str(summary.FORMAT))
         self.use = use  # build modules from summaries (a partial check); a full check only keeps them
         self.transient = transient or set()  # files whose text this run does not read from disk
-        self.key = _packed_key(str(summary.FORMAT))
-        self.stored = self._read()
-        self.added: dict[str, tuple[Any, ...]] = {}
         self.roots: dict[Path, str] = {}  # stable_path of each import root, made once
 
     def _root(self, module: ModuleInfo) -> str:
@@ -90,11 +115,8 @@ class SummaryCache:
             found = self.roots[module.root] = stable_path(module.root)
         return found
 
-    def _read(self) -> dict[Any, Any]:
-        return _read_packed(self.cache, SUMMARIES, self.key)
-
     def _entry(self, module: ModuleInfo) -> summary.Summary | None:
-        entry = self.stored.get(module.stable_path)
+        entry = self._entries().get(module.stable_path)
         if isinstance(entry, tuple) and len(entry) == 4 \
                 and entry[:3] == (module.digest, module.name, self._root(module)):
             return tuple(entry[3])
@@ -122,14 +144,7 @@ class SummaryCache:
         made = summary.summarize(module)
         module.imported = frozenset(made[summary.IMPORTED])
         if module.path not in self.transient:
-            self.added[module.stable_path] = (module.digest, module.name, self._root(module), made)
-
-    def flush(self, current: set[str]) -> None:
-        """Write the summaries with those this run made (one file, replaced whole: two runs at once
-        leave one's or the other's), within the bound of `_bounded` (`current`: this run's modules'
-        paths; a deleted or renamed file leaves an entry behind)."""
-        if self.added:
-            self.cache.put(SUMMARIES, self.key, marshal.dumps(_bounded({**self.stored, **self.added}, current)))
+            self._added[module.stable_path] = (module.digest, module.name, self._root(module), made)
 
 
 def _packed_key(kind: str) -> str:
@@ -151,27 +166,18 @@ def _read_packed(cache: Cache, namespace: str, key: str) -> dict[Any, Any]:
     return data if isinstance(data, dict) else {}
 
 
-class MethodCache:
-    """What each method body adds to its class (collect.MethodFacts), cached by the module's text:
-    walking every method is most of the cost of collecting a repo that is otherwise unchanged. One
-    cache entry for the whole repo (by module digest), read once and written once: a cold check of
-    Django wrote 885 small files here. Two runs at once leave one's entries."""
+class MethodCache(_PackedEntry):
+    """What each method body adds to its class (collect.MethodFacts), by the module's text (its
+    digest): walking every method is most of the cost of collecting a repo that is otherwise
+    unchanged. Every edit of a file adds an entry, until the bound."""
 
     def __init__(self, cache: Cache) -> None:
-        self.cache = cache
-        self.key = _packed_key("methods 1")
-        self._stored: dict[Any, Any] | None = None
-        self._added: dict[str, MethodFacts] = {}
-
-    def _read(self) -> dict[Any, Any]:
-        return _read_packed(self.cache, METHODS, self.key)
+        super().__init__(cache, METHODS, "methods 1")
 
     def load(self, module: ModuleInfo) -> MethodFacts | None:
         if not self.cache.enabled:
             return None
-        if self._stored is None:
-            self._stored = self._read()
-        data: Any = self._stored.get(module.digest)
+        data: Any = self._entries().get(module.digest)
         if not isinstance(data, dict) or not all(isinstance(ops, list) and all(_valid_op(op) for op in ops)
                                                  for ops in data.values()):
             return None  # absent, or of another shape: collected again and rewritten
@@ -180,15 +186,6 @@ class MethodCache:
     def save(self, module: ModuleInfo, facts: MethodFacts) -> None:
         """Kept until `flush`: written with the rest of the cache store, off the critical path."""
         self._added[module.digest] = facts
-
-    def flush(self, current: set[str]) -> None:
-        """Write the facts with those added, within the bound of `_bounded` (`current`: this run's
-        modules' digests; every edit of a file adds an entry)."""
-        if not self._added:
-            return
-        stored = self._stored if self._stored is not None else self._read()
-        self.cache.put(METHODS, self.key, marshal.dumps(_bounded({**stored, **self._added}, current)))
-        self._added.clear()
 
 
 def _valid_op(op: Any) -> bool:
@@ -278,22 +275,13 @@ def _entry_key(module: ModuleInfo, root: str, closure: str) -> str:
 MIN_KEPT = 5000
 
 
-class EffectsCache:
-    """The effects of every module's walk (effects.py), by entry key (`_entry_key`), in one cache
-    entry read once and written once: a cold check of Django wrote 885 small files, most of the
-    system time of its cache store. Two runs at once leave one's entries; neither trusts a wrong
-    one (each is under the key of everything its walk could see)."""
+class EffectsCache(_PackedEntry):
+    """The effects of every module's walk (effects.py), by entry key (`_entry_key`). Neither of two
+    runs at once trusts a wrong one: each is under the key of everything its walk could see. An edit
+    gives new keys to every module that imports the edited one, until the bound."""
 
     def __init__(self, cache: Cache) -> None:
-        self.cache = cache
-        self.key = _packed_key("effects 2")  # 2: marshal, not JSON (loads in half the time)
-        self._stored: dict[str, Any] | None = None
-        self._added: dict[str, Any] = {}
-
-    def _entries(self) -> dict[str, Any]:
-        if self._stored is None:
-            self._stored = _read_packed(self.cache, EFFECTS, self.key) if self.cache.enabled else {}
-        return self._stored
+        super().__init__(cache, EFFECTS, "effects 2")  # 2: marshal, not JSON (loads in half the time)
 
     def load(self, key: str) -> tuple[ModuleEffects, ModuleEffects] | None:
         data: Any = self._entries().get(key)
@@ -306,14 +294,6 @@ class EffectsCache:
 
     def put(self, key: str, during: ModuleEffects, after: ModuleEffects) -> None:
         self._added[key] = {"during": during.to_data(), "after": after.to_data()}
-
-    def flush(self, current: set[str]) -> None:
-        """Write the entries with those added, within the bound of `_bounded` (`current`: this run's
-        modules' keys; an edit gives new keys to every module that imports the edited one)."""
-        if not self.cache.enabled or not self._added:
-            return
-        self.cache.put(EFFECTS, self.key, marshal.dumps(_bounded({**self._entries(), **self._added}, current)))
-        self._added.clear()
 
 
 def _bounded(entries: dict[str, Any], current: set[str]) -> dict[str, Any]:
