@@ -156,7 +156,9 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     incremental.py) the modules that do not depend on them are not walked again.
     """
     started = time.perf_counter()
-    if config.mypy and not overrides and any(config.wants(code) for code in mypy_bridge.all_mappings()):
+    # mypy reads files from disk, not an editor's buffer (`overrides`): its lines would not match it.
+    use_mypy = config.mypy and not overrides and any(config.wants(code) for code in mypy_bridge.all_mappings())
+    if use_mypy:
         mypy_bridge.prestart()  # a worker imports mypy while the files are found
     # The index and the inference recurse over deeply nested code; CPython's default limit is too low.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
@@ -175,8 +177,7 @@ def check_paths(paths: Sequence[Path], config: Config, rules: Sequence[type[Rule
     warnings: list[str] = []
     cache = _open_cache(project, config, warnings)
     mypy = None
-    # mypy reads files from disk, not the editor's buffer: its lines would not match the buffer's.
-    if config.mypy and not buffers and any(config.wants(code) for code in mypy_bridge.all_mappings()):
+    if use_mypy:
         # Installed packages' types only from an environment that was found, not guessed (OO301 alike).
         python, how, _ = choose_interpreter(config.python, project)
         chosen = python if how != RUNNING_INTERPRETER else None
